@@ -1,0 +1,56 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// shared/ holds the rules every executor runs (server, local view, Zero). It
+// must stay pure: time and ids come in as arguments, never from the ambient
+// world. The compiler hides Node/DOM globals from it (tsconfig "types": []);
+// these rules catch what the compiler cannot.
+const purity = {
+  'no-restricted-imports': ['error', {
+    patterns: [
+      { group: ['node:*'], message: 'shared/ does no I/O.' },
+      { group: ['hono', 'hono/*', 'postgres', 'dexie', 'dexie/*', 'react', 'react-dom', 'react/*'],
+        message: 'shared/ does no I/O and renders nothing.' },
+      { group: ['fs', 'path', 'crypto', 'child_process', 'http', 'https', 'net', 'os'], message: 'shared/ does no I/O.' },
+    ],
+  }],
+  'no-restricted-properties': ['error',
+    { object: 'Date', property: 'now', message: 'Pass `now` in as an argument.' },
+    { object: 'Math', property: 'random', message: 'Pass randomness (ids) in as arguments.' },
+    { object: 'crypto', property: 'randomUUID', message: 'Pass ids in as arguments.' },
+    { object: 'crypto', property: 'getRandomValues', message: 'Pass randomness in as arguments.' },
+    { object: 'performance', property: 'now', message: 'Pass `now` in as an argument.' },
+  ],
+  'no-restricted-syntax': ['error',
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock; pass `now` in.' },
+    { selector: "CallExpression[callee.name='Date']", message: 'Date() reads the clock; pass `now` in.' },
+    { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of an enum (STYLE.md §4).' },
+  ],
+  'no-restricted-globals': ['error', 'fetch', 'setTimeout', 'setInterval', 'queueMicrotask', 'process', 'window', 'document', 'localStorage', 'indexedDB'],
+};
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.stint/**', 'coverage/**', 'test-results/**', 'bench-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of an enum (STYLE.md §4).' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    files: ['client/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
+    files: ['shared/src/**/*.ts'],
+    ignores: ['shared/src/**/*.test.ts'],
+    languageOptions: { globals: {} },
+    rules: purity,
+  },
+);

@@ -1,0 +1,6 @@
+export * from './context.ts';
+export * from './effects.ts';
+export * from './errors.ts';
+export * from './result.ts';
+export * from './rows.ts';
+export * from './time.ts';
