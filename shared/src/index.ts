@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './result.ts';
 export * from './rows.ts';
 export * from './time.ts';
+export * from './checklist/derive.ts';
