@@ -3,8 +3,14 @@
  * Postgres and the Zero schema, timestamps as epoch milliseconds (UTC).
  * Rules read rows and return row changes (effects), so the same rule runs on
  * the server (SQL), in the client's local view (memory) and in Zero.
+ *
+ * Zod first: each row is a zod object schema (`TaskRowSchema`, …) and its
+ * type is `Readonly<z.infer<…>>`, so the type and the runtime check cannot
+ * drift apart. The schemas are plain `z.object`s (not `.readonly()`), so
+ * callers can still `.pick()` / `.extend()` them for route bodies; parsing
+ * strips unknown keys, so a row read with extra columns still parses.
  */
-import type { Millis } from './time.ts';
+import { z } from 'zod';
 
 export const Role = { worker: 'worker', supervisor: 'supervisor', admin: 'admin' } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -37,131 +43,15 @@ export const EndReason = {
 export type EndReason = (typeof EndReason)[keyof typeof EndReason];
 export const END_REASONS: readonly EndReason[] = Object.values(EndReason);
 
-export interface UserRow {
-  readonly id: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly created_at: Millis;
-}
-
-export interface TaskRow {
-  readonly id: string;
-  readonly title: string;
-  readonly status: TaskStatus;
-  readonly claimed_by: string | null;
-  /** Pick-up time: set when the task is claimed or picked up (seed 000's task_assigned_date). */
-  readonly assigned_at: Millis | null;
-  /** Sum of closed session durations on this task (I4). */
-  readonly time_spent_ms: number;
-  readonly created_at: Millis;
-  readonly updated_at: Millis;
-}
-
-export interface ChecklistItemRow {
-  readonly id: string;
-  readonly task_id: string;
-  readonly title: string;
-  readonly status: ChecklistStatus;
-  readonly position: number;
-  readonly deleted_at: Millis | null;
-  readonly created_at: Millis;
-  readonly updated_at: Millis;
-}
-
-/** A time interval on a task; the source of truth for time (I4). Open while ended_at is null. */
-export interface WorkSessionRow {
-  readonly id: string;
-  readonly task_id: string;
-  readonly user_id: string;
-  readonly started_at: Millis;
-  readonly last_heartbeat_at: Millis;
-  readonly ended_at: Millis | null;
-  readonly ended_reason: EndReason | null;
-  /** The worker's IANA zone, so reports can split by local day. */
-  readonly zone: string;
-  /** True when the session was opened by an intent recorded offline. */
-  readonly offline: boolean;
-  readonly created_at: Millis;
-}
-
-/** Accumulated time per (user, task): the sum of that user's closed sessions on the task (I4). */
-export interface UserTaskTotalRow {
-  readonly user_id: string;
-  readonly task_id: string;
-  readonly accumulated_ms: number;
-  readonly updated_at: Millis;
-}
-
 export const SopStatus = { draft: 'draft', confirmed: 'confirmed' } as const;
 export type SopStatus = (typeof SopStatus)[keyof typeof SopStatus];
-
-export interface SopStep {
-  readonly id: string;
-  readonly title: string;
-  readonly requires_check: boolean;
-}
-
-export interface SopTask {
-  readonly id: string;
-  readonly title: string;
-  readonly steps: readonly SopStep[];
-}
-
-/** One immutable version of an SOP's content once confirmed; runs pin (sop_id, version). */
-export interface SopVersionRow {
-  readonly sop_id: string;
-  readonly version: number;
-  readonly title: string;
-  readonly status: SopStatus;
-  readonly tasks: readonly SopTask[];
-  readonly created_at: Millis;
-  readonly confirmed_at: Millis | null;
-}
-
-export interface SopRow {
-  readonly id: string;
-  readonly title: string;
-  /** The newest version (draft or confirmed). */
-  readonly latest_version: number;
-  readonly created_by: string;
-  readonly deleted_at: Millis | null;
-  readonly created_at: Millis;
-  readonly updated_at: Millis;
-}
 
 export const RunStatus = { inProgress: 'in_progress', paused: 'paused', completed: 'completed' } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 export const RUN_STATUSES: readonly RunStatus[] = Object.values(RunStatus);
 
-/** Seed 001's "work session": a run of one SOP version by one worker. */
-export interface ProcedureRunRow {
-  readonly id: string;
-  readonly sop_id: string;
-  readonly sop_version: number;
-  readonly worker_id: string;
-  readonly status: RunStatus;
-  readonly current_step_id: string | null;
-  readonly started_at: Millis;
-  readonly paused_at: Millis | null;
-  readonly completed_at: Millis | null;
-  readonly locked: boolean;
-  readonly locked_by: string | null;
-  readonly locked_at: Millis | null;
-  readonly updated_at: Millis;
-}
-
 export const CheckResult = { passed: 'passed', failed: 'failed' } as const;
 export type CheckResult = (typeof CheckResult)[keyof typeof CheckResult];
-
-export interface SafetyCheckRow {
-  readonly id: string;
-  readonly run_id: string;
-  readonly step_id: string;
-  readonly result: CheckResult;
-  readonly notes: string | null;
-  readonly checked_by: string;
-  readonly checked_at: Millis;
-}
 
 export const BookingStatus = {
   scheduled: 'SCHEDULED',
@@ -172,37 +62,174 @@ export const BookingStatus = {
 export type BookingStatus = (typeof BookingStatus)[keyof typeof BookingStatus];
 export const BOOKING_STATUSES: readonly BookingStatus[] = Object.values(BookingStatus);
 
-/** Seed 002's scheduled session. */
-export interface BookingRow {
-  readonly id: string;
-  readonly mentor_id: string;
-  readonly student_id: string;
-  readonly start_time: Millis;
-  readonly end_time: Millis;
-  readonly status: BookingStatus;
-  readonly is_delayed: boolean;
-  readonly started_at: Millis | null;
-  readonly completed_at: Millis | null;
-  readonly updated_at: Millis;
-}
-
 export const AuditSource = { online: 'online', offline: 'offline', scheduler: 'scheduler', cron: 'cron' } as const;
 export type AuditSource = (typeof AuditSource)[keyof typeof AuditSource];
 
+/** Epoch milliseconds, UTC. Whole numbers: storage never rounds, but nothing finer than a millisecond exists. */
+export const MillisSchema = z.int();
+/** A duration in milliseconds; never negative (I5). */
+const durationMs = z.int().nonnegative();
+const id = z.string().min(1);
+
+export const UserRowSchema = z.object({
+  id,
+  name: z.string(),
+  role: z.enum(Role),
+  created_at: MillisSchema,
+});
+export type UserRow = Readonly<z.infer<typeof UserRowSchema>>;
+
+export const TaskRowSchema = z.object({
+  id,
+  title: z.string(),
+  status: z.enum(TaskStatus),
+  claimed_by: id.nullable(),
+  /** Pick-up time: set when the task is claimed or picked up (seed 000's task_assigned_date). */
+  assigned_at: MillisSchema.nullable(),
+  /** Sum of closed session durations on this task (I4). */
+  time_spent_ms: durationMs,
+  created_at: MillisSchema,
+  updated_at: MillisSchema,
+});
+export type TaskRow = Readonly<z.infer<typeof TaskRowSchema>>;
+
+export const ChecklistItemRowSchema = z.object({
+  id,
+  task_id: id,
+  title: z.string(),
+  status: z.enum(ChecklistStatus),
+  position: z.number(),
+  deleted_at: MillisSchema.nullable(),
+  created_at: MillisSchema,
+  updated_at: MillisSchema,
+});
+export type ChecklistItemRow = Readonly<z.infer<typeof ChecklistItemRowSchema>>;
+
+/** A time interval on a task; the source of truth for time (I4). Open while ended_at is null. */
+export const WorkSessionRowSchema = z.object({
+  id,
+  task_id: id,
+  user_id: id,
+  started_at: MillisSchema,
+  last_heartbeat_at: MillisSchema,
+  ended_at: MillisSchema.nullable(),
+  ended_reason: z.enum(EndReason).nullable(),
+  /** The worker's IANA zone, so reports can split by local day. */
+  zone: z.string(),
+  /** True when the session was opened by an intent recorded offline. */
+  offline: z.boolean(),
+  created_at: MillisSchema,
+});
+export type WorkSessionRow = Readonly<z.infer<typeof WorkSessionRowSchema>>;
+
+/** Accumulated time per (user, task): the sum of that user's closed sessions on the task (I4). */
+export const UserTaskTotalRowSchema = z.object({
+  user_id: id,
+  task_id: id,
+  accumulated_ms: durationMs,
+  updated_at: MillisSchema,
+});
+export type UserTaskTotalRow = Readonly<z.infer<typeof UserTaskTotalRowSchema>>;
+
+// Nested values are `.readonly()` so the inferred types keep readonly fields
+// and readonly arrays all the way down, as rows are never mutated in place.
+export const SopStepSchema = z.object({
+  id,
+  title: z.string(),
+  requires_check: z.boolean(),
+});
+export type SopStep = Readonly<z.infer<typeof SopStepSchema>>;
+
+export const SopTaskSchema = z.object({
+  id,
+  title: z.string(),
+  steps: z.array(SopStepSchema.readonly()).readonly(),
+});
+export type SopTask = Readonly<z.infer<typeof SopTaskSchema>>;
+
+/** One immutable version of an SOP's content once confirmed; runs pin (sop_id, version). */
+export const SopVersionRowSchema = z.object({
+  sop_id: id,
+  version: z.int(),
+  title: z.string(),
+  status: z.enum(SopStatus),
+  tasks: z.array(SopTaskSchema.readonly()).readonly(),
+  created_at: MillisSchema,
+  confirmed_at: MillisSchema.nullable(),
+});
+export type SopVersionRow = Readonly<z.infer<typeof SopVersionRowSchema>>;
+
+export const SopRowSchema = z.object({
+  id,
+  title: z.string(),
+  /** The newest version (draft or confirmed). */
+  latest_version: z.int(),
+  created_by: id,
+  deleted_at: MillisSchema.nullable(),
+  created_at: MillisSchema,
+  updated_at: MillisSchema,
+});
+export type SopRow = Readonly<z.infer<typeof SopRowSchema>>;
+
+/** Seed 001's "work session": a run of one SOP version by one worker. */
+export const ProcedureRunRowSchema = z.object({
+  id,
+  sop_id: id,
+  sop_version: z.int(),
+  worker_id: id,
+  status: z.enum(RunStatus),
+  current_step_id: id.nullable(),
+  started_at: MillisSchema,
+  paused_at: MillisSchema.nullable(),
+  completed_at: MillisSchema.nullable(),
+  locked: z.boolean(),
+  locked_by: id.nullable(),
+  locked_at: MillisSchema.nullable(),
+  updated_at: MillisSchema,
+});
+export type ProcedureRunRow = Readonly<z.infer<typeof ProcedureRunRowSchema>>;
+
+export const SafetyCheckRowSchema = z.object({
+  id,
+  run_id: id,
+  step_id: id,
+  result: z.enum(CheckResult),
+  notes: z.string().nullable(),
+  checked_by: id,
+  checked_at: MillisSchema,
+});
+export type SafetyCheckRow = Readonly<z.infer<typeof SafetyCheckRowSchema>>;
+
+/** Seed 002's scheduled session. */
+export const BookingRowSchema = z.object({
+  id,
+  mentor_id: id,
+  student_id: id,
+  start_time: MillisSchema,
+  end_time: MillisSchema,
+  status: z.enum(BookingStatus),
+  is_delayed: z.boolean(),
+  started_at: MillisSchema.nullable(),
+  completed_at: MillisSchema.nullable(),
+  updated_at: MillisSchema,
+});
+export type BookingRow = Readonly<z.infer<typeof BookingRowSchema>>;
+
 /** Append-only record of a change or a refused change. */
-export interface AuditRow {
-  readonly id: string;
-  readonly at: Millis;
-  readonly actor_id: string | null;
-  readonly device_id: string | null;
-  readonly source: AuditSource;
-  readonly entity: string;
-  readonly entity_id: string;
-  readonly action: string;
-  readonly old_value: unknown;
-  readonly new_value: unknown;
-  readonly reason: string | null;
-}
+export const AuditRowSchema = z.object({
+  id,
+  at: MillisSchema,
+  actor_id: id.nullable(),
+  device_id: id.nullable(),
+  source: z.enum(AuditSource),
+  entity: z.string(),
+  entity_id: id,
+  action: z.string(),
+  old_value: z.unknown(),
+  new_value: z.unknown(),
+  reason: z.string().nullable(),
+});
+export type AuditRow = Readonly<z.infer<typeof AuditRowSchema>>;
 
 /** Every table rules may change, with its key columns. */
 export interface Tables {
@@ -230,4 +257,18 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Tables[T] 
   safety_checks: ['id'],
   bookings: ['id'],
   audit_log: ['id'],
+};
+
+/** The schema of every table's row, e.g. to check rows read back from storage or a replica. */
+export const ROW_SCHEMAS: { readonly [T in TableName]: z.ZodType<Tables[T]> } = {
+  tasks: TaskRowSchema,
+  checklist_items: ChecklistItemRowSchema,
+  work_sessions: WorkSessionRowSchema,
+  user_task_totals: UserTaskTotalRowSchema,
+  sops: SopRowSchema,
+  sop_versions: SopVersionRowSchema,
+  procedure_runs: ProcedureRunRowSchema,
+  safety_checks: SafetyCheckRowSchema,
+  bookings: BookingRowSchema,
+  audit_log: AuditRowSchema,
 };
