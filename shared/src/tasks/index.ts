@@ -1,0 +1,20 @@
+/**
+ * Task lifecycle rules (seeds 000 and 003; DESIGN §2 I1–I6). Named exports,
+ * not `export *`, so helper names here never collide with other aggregates'.
+ */
+export { isStale, closeStale, sweepStale } from './stale-sweep.ts';
+export { claimTask, releaseTask, completeTask } from './task-claim.ts';
+export { createTask, renameTask } from './task-create.ts';
+export type { CreateTaskArgs } from './task-create.ts';
+export { checkTaskInvariants, taskTablesOf } from './task-invariants.ts';
+export type { InvariantViolation, TaskInvariant, TaskTables } from './task-invariants.ts';
+export { moveTask, planMove, closeOpenSession, transitionTime, planEffects } from './task-lifecycle.ts';
+export type { TaskPlan } from './task-lifecycle.ts';
+export { runTaskOp } from './task-ops.ts';
+export type { TaskOp, TaskOpKind } from './task-ops.ts';
+export { snapshotOf } from './task-snapshot.ts';
+export type { TaskSnapshot } from './task-snapshot.ts';
+export { setTaskStatus } from './task-status.ts';
+export { startWork, pauseWork, heartbeatWork } from './work-session.ts';
+export { WorkState, WORK_STATES, workState, ongoingBy, elapsedMs, activeSessionsOf } from './work-views.ts';
+export type { ActiveSessionView } from './work-views.ts';

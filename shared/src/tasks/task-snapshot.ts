@@ -1,0 +1,39 @@
+/**
+ * What a task rule reads: one task and the rows its lifecycle touches.
+ * Executors load it (the server with `SELECT … FOR UPDATE` on the task row,
+ * the local view from memory) and pass it to a rule; the rule answers with
+ * effects on exactly these rows.
+ *
+ * Invariants a snapshot carries from committed state:
+ *  I1 `open_session` is the task's only session with `ended_at === null`.
+ *  I4 `totals` are this task's rows of user_task_totals (only those that exist).
+ */
+import type { ChecklistItemRow, TaskRow, UserTaskTotalRow, WorkSessionRow } from '../rows.ts';
+import type { State } from '../state.ts';
+
+export interface TaskSnapshot {
+  readonly task: TaskRow;
+  /** I1: at most one open session per task. */
+  readonly open_session: WorkSessionRow | null;
+  /** The task's checklist items (may include soft-deleted ones; use liveItems). */
+  readonly items: readonly ChecklistItemRow[];
+  /** This task's per-user totals rows that exist. */
+  readonly totals: readonly UserTaskTotalRow[];
+}
+
+/**
+ * The snapshot of one task out of an in-memory state, or null when the task
+ * does not exist. Scans the session, item and total tables once each: fine
+ * for tests and a person's local view, not meant for the server.
+ */
+export function snapshotOf(state: State, taskId: string): TaskSnapshot | null {
+  const task = state.tasks.get(taskId);
+  if (task === undefined) return null;
+  let open_session: WorkSessionRow | null = null;
+  for (const session of state.work_sessions.values()) {
+    if (session.task_id === taskId && session.ended_at === null) open_session = session;
+  }
+  const items = [...state.checklist_items.values()].filter((item) => item.task_id === taskId);
+  const totals = [...state.user_task_totals.values()].filter((total) => total.task_id === taskId);
+  return { task, open_session, items, totals };
+}

@@ -1,0 +1,85 @@
+/**
+ * Builders for task tests and simulations: rows with sensible defaults, a
+ * rule context with deterministic ids, and a one-step runner that applies an
+ * op's effects to an in-memory state. Pure, like the rules: ids come from a
+ * counter the caller owns, time from the caller.
+ */
+import type { Actor, RuleContext } from '../context.ts';
+import type { Effect } from '../effects.ts';
+import type { Result } from '../result.ts';
+import { TaskStatus } from '../rows.ts';
+import type { ChecklistItemRow, Role, TaskRow, WorkSessionRow } from '../rows.ts';
+import { applyEffects } from '../state.ts';
+import type { State } from '../state.ts';
+import type { Millis } from '../time.ts';
+import { runTaskOp } from './task-ops.ts';
+import type { TaskOp } from './task-ops.ts';
+import type { TaskSnapshot } from './task-snapshot.ts';
+
+/** 2026-01-16T12:00:00Z, the time in seed 003's example payload. */
+export const T0: Millis = 1_768_564_800_000;
+
+export function actor(user_id: string, role: Role = 'worker'): Actor {
+  return { user_id, role };
+}
+
+/** A context whose ids are `${tag}-${n}` from a per-context counter, so tests can predict them. */
+export function contextAt(now: Millis, who: Actor, options: { zone?: string; offline?: boolean; idPrefix?: string } = {}): RuleContext {
+  let n = 0;
+  const prefix = options.idPrefix ?? '';
+  return {
+    now,
+    actor: who,
+    newId: (tag) => `${prefix}${tag}-${++n}`,
+    zone: options.zone ?? 'Europe/Madrid',
+    offline: options.offline ?? false,
+  };
+}
+
+export function taskRow(overrides: Partial<TaskRow> & { id: string }): TaskRow {
+  return {
+    title: `Task ${overrides.id}`,
+    status: TaskStatus.todo,
+    claimed_by: null,
+    assigned_at: null,
+    time_spent_ms: 0,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+export function openSessionRow(overrides: Partial<WorkSessionRow> & { id: string; task_id: string; user_id: string }): WorkSessionRow {
+  return {
+    started_at: T0,
+    last_heartbeat_at: overrides.started_at ?? T0,
+    ended_at: null,
+    ended_reason: null,
+    zone: 'Europe/Madrid',
+    offline: false,
+    created_at: overrides.started_at ?? T0,
+    ...overrides,
+  };
+}
+
+export function itemRow(overrides: Partial<ChecklistItemRow> & { id: string; task_id: string }): ChecklistItemRow {
+  return {
+    title: `Item ${overrides.id}`,
+    status: 1,
+    position: 0,
+    deleted_at: null,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+export function snapshot(task: TaskRow, rest: Partial<Omit<TaskSnapshot, 'task'>> = {}): TaskSnapshot {
+  return { task, open_session: null, items: [], totals: [], ...rest };
+}
+
+/** Runs one op against the state; the state changes only when the op is accepted. */
+export function step(state: State, op: TaskOp, ctx: RuleContext): { state: State; result: Result<Effect[]> } {
+  const result = runTaskOp(state, op, ctx);
+  return { state: result.ok ? applyEffects(state, result.value) : state, result };
+}
