@@ -4,4 +4,5 @@ export * from './errors.ts';
 export * from './result.ts';
 export * from './rows.ts';
 export * from './time.ts';
-export * from './checklist/derive.ts';
+export * from './checklist/index.ts';
+export * from './runs/index.ts';
