@@ -6,3 +6,6 @@ export * from './rows.ts';
 export * from './time.ts';
 export * from './checklist/index.ts';
 export * from './runs/index.ts';
+export * from './bookings/index.ts';
+export * from './sync/index.ts';
+export * from './intents/index.ts';

@@ -125,12 +125,12 @@ export function cancelBooking(b: BookingRow, ctx: RuleContext): Result<Effect[]>
 }
 
 /** Whether the actor is the booking's mentor or student. */
-export function isParticipant(b: BookingRow, ctx: RuleContext): boolean {
+export function isBookingParticipant(b: BookingRow, ctx: RuleContext): boolean {
   return ctx.actor.user_id === b.mentor_id || ctx.actor.user_id === b.student_id;
 }
 
 function mayRun(b: BookingRow, ctx: RuleContext): boolean {
-  return isParticipant(b, ctx) || isSupervisor(ctx.actor);
+  return isBookingParticipant(b, ctx) || isSupervisor(ctx.actor);
 }
 
 function forbidden(b: BookingRow) {

@@ -1,2 +1,5 @@
-export * from './booking.ts';
-export * from './sweep.ts';
+/** Seed 002 bookings: manual transitions and the time sweep (DESIGN I8). */
+export { createBooking, startBooking, completeBooking, cancelBooking, isBookingParticipant } from './booking.ts';
+export type { CreateBookingArgs } from './booking.ts';
+export { sweepBooking, sweepBookings } from './sweep.ts';
+export type { BookingStatusUpdate, SweepReport } from './sweep.ts';

@@ -1,0 +1,70 @@
+/**
+ * The sync push contract: `POST /api/v1/sync/push` (API.md "Sync push").
+ *
+ * Invariants:
+ * 1. Two levels of malformation (I9): the batch is checked first and only
+ *    loosely per intent (`{id, …}`), so a batch that parses has an id for
+ *    every intent; a bad batch is a 400 and nothing applies. Each intent is
+ *    then parsed on its own (`parseIntent`), and a bad one becomes its own
+ *    rejected outcome with code INVALID_INTENT.
+ * 2. A batch holds at most `MAX_BATCH_SIZE` intents.
+ * 3. Outcomes: accepted and accepted_with_adjustment carry `effective_at`;
+ *    rejected carries `code` and `message`. Exactly one per intent id.
+ * 4. What a device sends is parsed strictly (unknown keys rejected); what the
+ *    server answers is parsed leniently (unknown keys stripped), so a newer
+ *    server never makes an older client fail a whole push and retry forever.
+ */
+import { z } from 'zod';
+import { ErrorCode } from '../errors.ts';
+import { IdSchema } from './intent-args.ts';
+import { DeviceTimeSchema } from './intent.ts';
+
+export const MAX_BATCH_SIZE = 500;
+
+/** An intent as the batch sees it: an id and anything else, checked later on its own. */
+export const LooseIntentSchema = z.looseObject({ id: IdSchema });
+export type LooseIntent = z.infer<typeof LooseIntentSchema>;
+
+export const PushRequestSchema = z.strictObject({
+  device_id: IdSchema,
+  /** The device's clock when it sent the batch; with the receive time it gives the clock offset. */
+  sent_at: DeviceTimeSchema,
+  intents: z.array(LooseIntentSchema).max(MAX_BATCH_SIZE),
+});
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+export const OutcomeStatus = {
+  accepted: 'accepted',
+  acceptedWithAdjustment: 'accepted_with_adjustment',
+  rejected: 'rejected',
+} as const;
+export type OutcomeStatus = (typeof OutcomeStatus)[keyof typeof OutcomeStatus];
+
+/** Server UTC time on the wire: ISO-8601 with `Z`. */
+export const ServerTimeSchema = z.iso.datetime();
+
+export const OutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ id: IdSchema, status: z.literal(OutcomeStatus.accepted), effective_at: ServerTimeSchema }),
+  z.object({
+    id: IdSchema,
+    status: z.literal(OutcomeStatus.acceptedWithAdjustment),
+    effective_at: ServerTimeSchema,
+    /** What was adjusted, for the person who made the change (e.g. "time moved to after the previous change"). */
+    message: z.string().optional(),
+  }),
+  z.object({
+    id: IdSchema,
+    status: z.literal(OutcomeStatus.rejected),
+    code: z.enum(ErrorCode),
+    message: z.string(),
+    /** The DomainError's details, e.g. `existing_session_id`. */
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const PushResponseSchema = z.object({
+  server_time: ServerTimeSchema,
+  outcomes: z.array(OutcomeSchema),
+});
+export type PushResponse = z.infer<typeof PushResponseSchema>;
