@@ -9,3 +9,5 @@ export * from './runs/index.ts';
 export * from './bookings/index.ts';
 export * from './sync/index.ts';
 export * from './intents/index.ts';
+export * from './state.ts';
+export * from './tasks/index.ts';

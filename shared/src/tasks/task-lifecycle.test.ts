@@ -3,8 +3,10 @@ import { rowsOf } from '../effects.ts';
 import { TASK_STATUSES, TaskStatus } from '../rows.ts';
 import type { TaskStatus as Status } from '../rows.ts';
 import { MINUTE, SECOND } from '../time.ts';
+import { rowsOfTable, stateFrom } from '../state.ts';
+import { checkTaskInvariants, taskTablesOf } from './task-invariants.ts';
 import { moveTask } from './task-lifecycle.ts';
-import { actor, contextAt, openSessionRow, snapshot, T0, taskRow } from './testing.ts';
+import { actor, contextAt, openSessionRow, snapshot, step, T0, taskRow } from './testing.ts';
 
 const worker = actor('w1');
 const other = actor('w2');
@@ -156,5 +158,17 @@ describe('transition time (I5)', () => {
     const task = taskRow({ id: 't1', status: TaskStatus.onHold, claimed_by: 'w1', assigned_at: T0, updated_at: T0 + MINUTE });
     const effects = expectOk(moveTask(snapshot(task), TaskStatus.inProgress, contextAt(T0, worker), 'status_change'));
     expect(rowsOf(effects, 'work_sessions')[0]?.started_at).toBe(T0 + MINUTE);
+  });
+
+  test('a resume stamped before the previous pause starts at the pause, so sessions never overlap', () => {
+    let state = stateFrom({ tasks: [taskRow({ id: 't1' })] });
+    for (const [at, status] of [[10, 'in-progress'], [20, 'on-hold'], [5, 'in-progress']] as const) {
+      const next = step(state, { kind: 'set_status', task_id: 't1', status }, contextAt(T0 + at * MINUTE, worker, { idPrefix: `${at}-` }));
+      expect(next.result.ok).toBe(true);
+      state = next.state;
+    }
+    const open = rowsOfTable(state, 'work_sessions').find((s) => s.ended_at === null);
+    expect(open?.started_at).toBe(T0 + 20 * MINUTE);
+    expect(checkTaskInvariants(taskTablesOf(state))).toEqual([]);
   });
 });
