@@ -126,15 +126,16 @@ describe('checklist property', () => {
           }
           if (result.ok) state = applyEffects(state, result.value);
           expect(checkTaskInvariants(taskTablesOf(state))).toEqual([]);
+          const sutLive = [...state.checklist_items.values()].filter((it) => it.deleted_at === null).map((it) => `${it.task_id}/${it.id}/${it.status}/${it.title}`);
+          const refLive = items.filter((it) => !it.deleted).map((it) => `${it.task}/${it.id}/${it.status}/${it.title}`);
+          expect(sutLive.sort()).toEqual(refLive.sort());
           for (const id of TASKS) {
-            const live = items.filter((it) => it.task === id && !it.deleted);
-            const sut = [...state.checklist_items.values()].filter((it) => it.task_id === id && it.deleted_at === null);
-            expect(sut.map((it) => [it.id, it.status, it.title]).sort()).toEqual(live.map((it) => [it.id, it.status, it.title]).sort());
-            if (live.length > 0) expect(numericStatus(state.tasks.get(id)!.status)).toBe(refDerive(live.map((it) => it.status)));
+            const live = items.filter((it) => it.task === id && !it.deleted).map((it) => it.status);
+            if (live.length > 0) expect(numericStatus(state.tasks.get(id)!.status), `task ${id}`).toBe(refDerive(live));
           }
         }
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000); // 1000 random histories take a few seconds; shared CI machines are noisy
 });
