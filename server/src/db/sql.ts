@@ -1,0 +1,79 @@
+/**
+ * The one way server code talks to Postgres: a postgres.js client with the
+ * project's type conventions, and the conversions between shared's epoch-ms
+ * numbers and Postgres timestamps.
+ *
+ * Invariants:
+ *  1. int8 (bigint columns, count(*)) arrives as a JS number: durations in ms
+ *     and counts stay far below 2^53, and shared rows use numbers.
+ *  2. timestamptz arrives as a Date and leaves as a Date; rows in shared are
+ *     epoch ms, so every boundary goes through `toDate` / `toMillis`.
+ *  3. Every session runs with TimeZone=UTC (I5: every timestamp is UTC).
+ */
+import postgres from 'postgres';
+import type { Millis } from '@stint/shared';
+
+/** The client type: postgres.js with int8 parsed to number. */
+export type Sql = postgres.Sql<{ bigint: number }>;
+/** A transaction handle (what `sql.begin` gives its callback). */
+export type Tx = postgres.TransactionSql<{ bigint: number }>;
+/** Either: helpers that only run queries accept both. */
+export type Queryable = Sql | Tx;
+
+export interface SqlOptions {
+  /** Pool size. Default 10. */
+  readonly max?: number;
+  /** Where Postgres NOTICE messages go. Default: dropped. */
+  readonly onNotice?: (notice: postgres.Notice) => void;
+}
+
+export function createSql(url: string, options: SqlOptions = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    onnotice: options.onNotice ?? (() => undefined),
+    connection: { TimeZone: 'UTC', application_name: 'stint-server' },
+    types: {
+      bigint: {
+        to: 20,
+        from: [20],
+        serialize: (value: number) => String(value),
+        parse: (value: string) => Number(value),
+      },
+    },
+  });
+}
+
+export function toDate(ms: Millis): Date {
+  return new Date(ms);
+}
+
+export function toDateOrNull(ms: Millis | null): Date | null {
+  return ms === null ? null : new Date(ms);
+}
+
+export function toMillis(date: Date): Millis {
+  return date.getTime();
+}
+
+export function toMillisOrNull(date: Date | null): Millis | null {
+  return date === null ? null : date.getTime();
+}
+
+/** Postgres SQLSTATE of a failed query, if it is one. */
+export function sqlState(error: unknown): string | undefined {
+  return error instanceof postgres.PostgresError ? error.code : undefined;
+}
+
+/** The constraint a failed query violated, if any. */
+export function violatedConstraint(error: unknown): string | undefined {
+  return error instanceof postgres.PostgresError ? error.constraint_name : undefined;
+}
+
+export const SQLSTATE = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  exclusionViolation: '23P01',
+  notNullViolation: '23502',
+  raiseException: 'P0001',
+} as const;
