@@ -37,3 +37,4 @@ export {
 } from './push.ts';
 export type { LooseIntent, PushRequest, Outcome, PushResponse } from './push.ts';
 export { EXAMPLE_ARGS, exampleIntent } from './testing.ts';
+export { applyIntent, activeRunOf, newestConfirmedVersion, runSnapshotOf } from './apply-intent.ts';

@@ -1,0 +1,159 @@
+/**
+ * One entry point for every intent kind: `(state, intent, ctx) → effects |
+ * DomainError` (DESIGN §4). The state holds at least the rows of the
+ * intent's aggregate: the server loads just those (locked) into a partial
+ * state; the client's local view passes its whole replica. Either way the
+ * same rule decides, so the client never predicts an outcome the server
+ * would not reach.
+ *
+ * Invariants:
+ * 1. Every kind dispatches to exactly one rule (exhaustive switch).
+ * 2. A missing target entity is NOT_FOUND, never an exception.
+ * 3. Ids of rows an intent creates are the client's (task_id,
+ *    checklist_item_id, session_id) or `ctx.newId(tag)`, which callers derive
+ *    from the intent id, so replays and optimistic rows agree on ids.
+ */
+import type { RuleContext } from '../context.ts';
+import type { Effect } from '../effects.ts';
+import { domainError } from '../errors.ts';
+import { err } from '../result.ts';
+import type { Result } from '../result.ts';
+import type { BookingRow, ProcedureRunRow, SafetyCheckRow, SopRow, SopVersionRow } from '../rows.ts';
+import { getRow } from '../state.ts';
+import type { State } from '../state.ts';
+import { completeBooking, startBooking } from '../bookings/booking.ts';
+import { addChecklistItem, deleteChecklistItem, renameChecklistItem, setChecklistItemStatus } from '../checklist/checklist-rules.ts';
+import { completeRun, pauseRun, resumeRun } from '../runs/run-lifecycle.ts';
+import type { RunSnapshot } from '../runs/run-lifecycle.ts';
+import { recordCheck } from '../runs/run-check.ts';
+import { startRun } from '../runs/run-start.ts';
+import { claimTask, completeTask, releaseTask } from '../tasks/task-claim.ts';
+import { createTask } from '../tasks/task-create.ts';
+import { snapshotOf } from '../tasks/task-snapshot.ts';
+import type { TaskSnapshot } from '../tasks/task-snapshot.ts';
+import { setTaskStatus } from '../tasks/task-status.ts';
+import { heartbeatWork, pauseWork, startWork } from '../tasks/work-session.ts';
+import type { Intent } from './intent.ts';
+
+export function applyIntent(state: State, intent: Intent, ctx: RuleContext): Result<Effect[]> {
+  switch (intent.kind) {
+    case 'task.create': {
+      const { task_id, title, status } = intent.args;
+      return createTask(state.tasks.get(task_id) ?? null, status === undefined ? { id: task_id, title } : { id: task_id, title, status }, ctx);
+    }
+    case 'task.set_status':
+      return withTask(state, intent.args.task_id, (snap) => setTaskStatus(snap, { status: intent.args.status }, ctx));
+    case 'task.claim':
+      return withTask(state, intent.args.task_id, (snap) => claimTask(snap, ctx));
+    case 'task.release':
+      return withTask(state, intent.args.task_id, (snap) => releaseTask(snap, ctx));
+    case 'task.complete':
+      return withTask(state, intent.args.task_id, (snap) => completeTask(snap, ctx));
+    case 'work.start':
+      return withTask(state, intent.args.task_id, (snap) => startWork(snap, ctx));
+    case 'work.pause':
+      return withTask(state, intent.args.task_id, (snap) => pauseWork(snap, ctx));
+    case 'work.heartbeat':
+      return withTask(state, intent.args.task_id, (snap) => heartbeatWork(snap, ctx));
+    case 'checklist.add': {
+      const { checklist_item_id, task_id, title, status } = intent.args;
+      return withTask(state, task_id, (snap) => addChecklistItem(snap, { id: checklist_item_id, title, status }, ctx));
+    }
+    case 'checklist.set_status': {
+      const { checklist_item_id, status } = intent.args;
+      return withItemTask(state, checklist_item_id, (snap) => setChecklistItemStatus(snap, { item_id: checklist_item_id, status }, ctx));
+    }
+    case 'checklist.rename': {
+      const { checklist_item_id, title } = intent.args;
+      return withItemTask(state, checklist_item_id, (snap) => renameChecklistItem(snap, { item_id: checklist_item_id, title }, ctx));
+    }
+    case 'checklist.delete': {
+      const { checklist_item_id } = intent.args;
+      return withItemTask(state, checklist_item_id, (snap) => deleteChecklistItem(snap, { item_id: checklist_item_id }, ctx));
+    }
+    case 'run.start': {
+      const { session_id, sop_id } = intent.args;
+      const existing = state.procedure_runs.get(session_id);
+      if (existing !== undefined) {
+        return err(domainError('CONFLICT_EXISTS', `Work session ${session_id} already exists.`, { session_id }));
+      }
+      const sop = state.sops.get(sop_id) ?? null;
+      return startRun(activeRunOf(state, ctx.actor.user_id), newestConfirmedVersion(state, sop), sop, { id: session_id, sop_id }, ctx);
+    }
+    case 'run.check': {
+      const { session_id, step_id, result, notes, override_reason } = intent.args;
+      return withRun(state, session_id, (snap) =>
+        recordCheck(snap, { check_id: ctx.newId('check'), step_id, result, notes, override_reason }, ctx),
+      );
+    }
+    case 'run.pause':
+      return withRun(state, intent.args.session_id, (snap) => pauseRun(snap, intent.args, ctx));
+    case 'run.resume':
+      return withRun(state, intent.args.session_id, (snap) => resumeRun(snap, intent.args, ctx));
+    case 'run.complete':
+      return withRun(state, intent.args.session_id, (snap) => completeRun(snap, intent.args, ctx));
+    case 'booking.start':
+      return withBooking(state, intent.args.booking_id, (booking) => startBooking(booking, ctx));
+    case 'booking.complete':
+      return withBooking(state, intent.args.booking_id, (booking) => completeBooking(booking, ctx));
+    default:
+      return unreachable(intent);
+  }
+}
+
+/** The worker's active run (in_progress or paused), if any: I7 allows one. */
+export function activeRunOf(state: State, workerId: string): ProcedureRunRow | null {
+  for (const run of state.procedure_runs.values()) {
+    if (run.worker_id === workerId && run.status !== 'completed') return run;
+  }
+  return null;
+}
+
+/** The newest confirmed version of a live SOP: where new runs start. */
+export function newestConfirmedVersion(state: State, sop: SopRow | null): SopVersionRow | null {
+  if (sop === null) return null;
+  let newest: SopVersionRow | null = null;
+  for (const version of state.sop_versions.values()) {
+    if (version.sop_id === sop.id && version.status === 'confirmed' && (newest === null || version.version > newest.version)) {
+      newest = version;
+    }
+  }
+  return newest;
+}
+
+/** A run with its pinned version and checks, or null when the run does not exist. */
+export function runSnapshotOf(state: State, runId: string): RunSnapshot | null {
+  const run = state.procedure_runs.get(runId);
+  if (run === undefined) return null;
+  const version = getRow(state, 'sop_versions', [run.sop_id, run.sop_version]);
+  if (version === undefined) return null;
+  const checks: SafetyCheckRow[] = [];
+  for (const check of state.safety_checks.values()) if (check.run_id === runId) checks.push(check);
+  checks.sort((a, b) => a.checked_at - b.checked_at);
+  return { run, version, checks };
+}
+
+function withTask(state: State, taskId: string, rule: (snap: TaskSnapshot) => Result<Effect[]>): Result<Effect[]> {
+  const snap = snapshotOf(state, taskId);
+  return snap === null ? err(domainError('NOT_FOUND', `Task ${taskId} not found.`, { task_id: taskId })) : rule(snap);
+}
+
+function withItemTask(state: State, itemId: string, rule: (snap: TaskSnapshot) => Result<Effect[]>): Result<Effect[]> {
+  const item = state.checklist_items.get(itemId);
+  if (item === undefined) return err(domainError('NOT_FOUND', `Checklist item ${itemId} not found.`, { checklist_item_id: itemId }));
+  return withTask(state, item.task_id, rule);
+}
+
+function withRun(state: State, runId: string, rule: (snap: RunSnapshot) => Result<Effect[]>): Result<Effect[]> {
+  const snap = runSnapshotOf(state, runId);
+  return snap === null ? err(domainError('NOT_FOUND', `Work session ${runId} not found.`, { session_id: runId })) : rule(snap);
+}
+
+function withBooking(state: State, bookingId: string, rule: (booking: BookingRow) => Result<Effect[]>): Result<Effect[]> {
+  const booking = state.bookings.get(bookingId);
+  return booking === undefined ? err(domainError('NOT_FOUND', `Booking ${bookingId} not found.`, { booking_id: bookingId })) : rule(booking);
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unhandled intent: ${JSON.stringify(value)}`);
+}
