@@ -27,34 +27,32 @@ import { completeRun, pauseRun, resumeRun } from '../runs/run-lifecycle.ts';
 import type { RunSnapshot } from '../runs/run-lifecycle.ts';
 import { recordCheck } from '../runs/run-check.ts';
 import { startRun } from '../runs/run-start.ts';
-import { claimTask, completeTask, releaseTask } from '../tasks/task-claim.ts';
-import { createTask } from '../tasks/task-create.ts';
+import { taskNotFound } from '../tasks/task-errors.ts';
+import { runTaskOp } from '../tasks/task-ops.ts';
 import { snapshotOf } from '../tasks/task-snapshot.ts';
 import type { TaskSnapshot } from '../tasks/task-snapshot.ts';
-import { setTaskStatus } from '../tasks/task-status.ts';
-import { heartbeatWork, pauseWork, startWork } from '../tasks/work-session.ts';
 import type { Intent } from './intent.ts';
 
 export function applyIntent(state: State, intent: Intent, ctx: RuleContext): Result<Effect[]> {
   switch (intent.kind) {
     case 'task.create': {
       const { task_id, title, status } = intent.args;
-      return createTask(state.tasks.get(task_id) ?? null, status === undefined ? { id: task_id, title } : { id: task_id, title, status }, ctx);
+      return runTaskOp(state, status === undefined ? { kind: 'create', id: task_id, title } : { kind: 'create', id: task_id, title, status }, ctx);
     }
     case 'task.set_status':
-      return withTask(state, intent.args.task_id, (snap) => setTaskStatus(snap, { status: intent.args.status }, ctx));
+      return runTaskOp(state, { kind: 'set_status', task_id: intent.args.task_id, status: intent.args.status }, ctx);
     case 'task.claim':
-      return withTask(state, intent.args.task_id, (snap) => claimTask(snap, ctx));
+      return runTaskOp(state, { kind: 'claim', task_id: intent.args.task_id }, ctx);
     case 'task.release':
-      return withTask(state, intent.args.task_id, (snap) => releaseTask(snap, ctx));
+      return runTaskOp(state, { kind: 'release', task_id: intent.args.task_id }, ctx);
     case 'task.complete':
-      return withTask(state, intent.args.task_id, (snap) => completeTask(snap, ctx));
+      return runTaskOp(state, { kind: 'complete', task_id: intent.args.task_id }, ctx);
     case 'work.start':
-      return withTask(state, intent.args.task_id, (snap) => startWork(snap, ctx));
+      return runTaskOp(state, { kind: 'start', task_id: intent.args.task_id }, ctx);
     case 'work.pause':
-      return withTask(state, intent.args.task_id, (snap) => pauseWork(snap, ctx));
+      return runTaskOp(state, { kind: 'pause', task_id: intent.args.task_id }, ctx);
     case 'work.heartbeat':
-      return withTask(state, intent.args.task_id, (snap) => heartbeatWork(snap, ctx));
+      return runTaskOp(state, { kind: 'heartbeat', task_id: intent.args.task_id }, ctx);
     case 'checklist.add': {
       const { checklist_item_id, task_id, title, status } = intent.args;
       return withTask(state, task_id, (snap) => addChecklistItem(snap, { id: checklist_item_id, title, status }, ctx));
@@ -135,7 +133,7 @@ export function runSnapshotOf(state: State, runId: string): RunSnapshot | null {
 
 function withTask(state: State, taskId: string, rule: (snap: TaskSnapshot) => Result<Effect[]>): Result<Effect[]> {
   const snap = snapshotOf(state, taskId);
-  return snap === null ? err(domainError('NOT_FOUND', `Task ${taskId} not found.`, { task_id: taskId })) : rule(snap);
+  return snap === null ? err(taskNotFound(taskId)) : rule(snap);
 }
 
 function withItemTask(state: State, itemId: string, rule: (snap: TaskSnapshot) => Result<Effect[]>): Result<Effect[]> {
