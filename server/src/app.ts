@@ -1,0 +1,60 @@
+/**
+ * The HTTP application, built by a factory (STYLE.md §8) so tests inject a
+ * database and a clock and call `app.request()` in-process.
+ *
+ * To add routes: write `registerXRoutes(app: Router, deps: AppDeps)` in
+ * src/routes/ (createRoute with zod schemas, guards from auth/middleware.ts,
+ * throw DomainError for refusals) and list it in ROUTES below.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import { createAuth } from './auth/auth.ts';
+import type { AuthKeys } from './auth/secrets.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Sql } from './db/sql.ts';
+import type { AppDeps, AppEnv } from './http/env.ts';
+import { handleError, handleNotFound } from './http/errors.ts';
+import { accessLog, limitBody, requestContext } from './http/middleware.ts';
+import { createRouter } from './http/router.ts';
+import type { Router } from './http/router.ts';
+import { createLogger } from './log.ts';
+import type { Logger } from './log.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerUserRoutes } from './routes/users.ts';
+
+export interface AppOptions {
+  readonly sql: Sql;
+  readonly config: Config;
+  /** Epoch ms, UTC. */
+  readonly clock: Clock;
+  /** Default: JSON to stdout at config.LOG_LEVEL. */
+  readonly logger?: Logger;
+  /** Auth keys loaded at boot (main.ts); default: loaded from the database on first use. */
+  readonly authKeys?: AuthKeys;
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Route modules, in mount order. */
+const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
+  registerHealthRoutes,
+  registerUserRoutes,
+];
+
+export function createApp(options: AppOptions): App {
+  const { sql, config, clock } = options;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const auth = createAuth({ sql, config, clock, ...(options.authKeys ? { keys: options.authKeys } : {}) });
+  const deps: AppDeps = { sql, config, clock, logger, auth };
+
+  const app = createRouter();
+  app.use(requestId());
+  app.use(requestContext(deps));
+  app.use(accessLog());
+  app.use(limitBody());
+  for (const register of ROUTES) register(app, deps);
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  return app;
+}

@@ -1,0 +1,102 @@
+/**
+ * The one place errors become HTTP responses (STYLE.md §5). Every error body
+ * is `{error: {code, message, details}}`.
+ *
+ * Invariants:
+ *  1. A DomainError answers HTTP_STATUS[code] with its own code, message and
+ *     details.
+ *  2. Bad input is 400 INVALID_INPUT, never a 5xx: schema failures (the zod
+ *     hook), malformed JSON, a wrong content type, an oversized body, and as
+ *     a last resort a Postgres data exception (SQLSTATE class 22) that a
+ *     schema should have caught.
+ *  3. A constraint the database enforces (SQLSTATE class 23) that no rule
+ *     caught first is 409 CONFLICT_INVALID_STATE: the request conflicts with
+ *     current state (I1, I5, I7 are also held by the database).
+ *  4. Anything else is 500 INTERNAL; the cause is logged with the request id,
+ *     and the client sees only the request id, never the cause.
+ */
+import { DomainError, ErrorCode, HTTP_STATUS, isDomainError } from '@stint/shared';
+import type { ErrorDetails } from '@stint/shared';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import postgres from 'postgres';
+import type { AppEnv } from './env.ts';
+
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly details: ErrorDetails };
+}
+
+export function errorBody(code: ErrorCode, message: string, details: ErrorDetails = {}): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+export function errorResponse(c: Context<AppEnv>, error: DomainError): Response {
+  return c.json(errorBody(error.code, error.message, error.details), HTTP_STATUS[error.code] as ContentfulStatusCode);
+}
+
+/** app.onError */
+export function handleError(err: Error, c: Context<AppEnv>): Response {
+  const error = toDomainError(err);
+  if (error.code === ErrorCode.INTERNAL) {
+    logger(c).error({ err }, 'unhandled error');
+    return errorResponse(c, new DomainError(ErrorCode.INTERNAL, 'Internal server error', { request_id: c.var.requestId }));
+  }
+  if (!isDomainError(err)) logger(c).warn({ err: { message: err.message, code: error.code } }, 'request refused');
+  return errorResponse(c, error);
+}
+
+/** app.notFound */
+export function handleNotFound(c: Context<AppEnv>): Response {
+  return errorResponse(c, new DomainError(ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}`));
+}
+
+/** The defaultHook of every OpenAPIHono router: a schema failure is a 400. */
+export function validationHook(
+  result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
+): void {
+  if (!result.success) {
+    throw new DomainError(ErrorCode.INVALID_INPUT, `Invalid request ${targetName(result.target)}`, {
+      target: result.target,
+      issues: result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        code: issue.code,
+        message: issue.message,
+      })),
+    });
+  }
+}
+
+function toDomainError(err: Error): DomainError {
+  if (isDomainError(err)) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 401) return new DomainError(ErrorCode.UNAUTHENTICATED, err.message || 'Unauthenticated');
+    if (err.status === 403) return new DomainError(ErrorCode.FORBIDDEN, err.message || 'Forbidden');
+    if (err.status === 404) return new DomainError(ErrorCode.NOT_FOUND, err.message || 'Not found');
+    if (err.status >= 400 && err.status < 500) {
+      return new DomainError(ErrorCode.INVALID_INPUT, err.message || 'Invalid request', { http_status: err.status });
+    }
+    return new DomainError(ErrorCode.INTERNAL, err.message);
+  }
+  if (err instanceof postgres.PostgresError) {
+    if (err.code.startsWith('22')) {
+      return new DomainError(ErrorCode.INVALID_INPUT, 'A value was not acceptable to the database', { sqlstate: err.code });
+    }
+    if (err.code.startsWith('23')) {
+      return new DomainError(ErrorCode.CONFLICT_INVALID_STATE, 'The change conflicts with the current state', {
+        sqlstate: err.code,
+        constraint: err.constraint_name ?? null,
+      });
+    }
+  }
+  return new DomainError(ErrorCode.INTERNAL, err.message);
+}
+
+function targetName(target: string): string {
+  return target === 'json' ? 'body' : target === 'param' ? 'path parameters' : target;
+}
+
+function logger(c: Context<AppEnv>) {
+  return c.var.log ?? c.var.deps.logger;
+}
