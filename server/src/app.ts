@@ -14,7 +14,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Sql } from './db/sql.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
-import { handleError, handleNotFound } from './http/errors.ts';
+import { errorHandler, handleNotFound } from './http/errors.ts';
 import { accessLog, limitBody, requestContext } from './http/middleware.ts';
 import { createRouter } from './http/router.ts';
 import type { Router } from './http/router.ts';
@@ -54,7 +54,7 @@ export function createApp(options: AppOptions): App {
   app.use(accessLog());
   app.use(limitBody());
   for (const register of ROUTES) register(app, deps);
-  app.onError(handleError);
+  app.onError(errorHandler(logger));
   app.notFound(handleNotFound);
   return app;
 }

@@ -22,6 +22,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import postgres from 'postgres';
+import type { Logger } from '../log.ts';
 import type { AppEnv } from './env.ts';
 
 export interface ErrorBody {
@@ -36,15 +37,18 @@ export function errorResponse(c: Context<AppEnv>, error: DomainError): Response 
   return c.json(errorBody(error.code, error.message, error.details), HTTP_STATUS[error.code] as ContentfulStatusCode);
 }
 
-/** app.onError */
-export function handleError(err: Error, c: Context<AppEnv>): Response {
-  const error = toDomainError(err);
-  if (error.code === ErrorCode.INTERNAL) {
-    logger(c).error({ err }, 'unhandled error');
-    return errorResponse(c, new DomainError(ErrorCode.INTERNAL, 'Internal server error', { request_id: c.var.requestId }));
-  }
-  if (!isDomainError(err)) logger(c).warn({ err: { message: err.message, code: error.code } }, 'request refused');
-  return errorResponse(c, error);
+/** The app.onError handler; `fallback` logs when the error came before the request logger existed. */
+export function errorHandler(fallback: Logger): (err: Error, c: Context<AppEnv>) => Response {
+  return (err, c) => {
+    const log = c.var.log ?? fallback;
+    const error = toDomainError(err);
+    if (error.code === ErrorCode.INTERNAL) {
+      log.error({ err }, 'unhandled error');
+      return errorResponse(c, new DomainError(ErrorCode.INTERNAL, 'Internal server error', { request_id: c.var.requestId }));
+    }
+    if (!isDomainError(err)) log.warn({ err: { message: err.message, code: error.code } }, 'request refused');
+    return errorResponse(c, error);
+  };
 }
 
 /** app.notFound */
@@ -95,8 +99,4 @@ function toDomainError(err: Error): DomainError {
 
 function targetName(target: string): string {
   return target === 'json' ? 'body' : target === 'param' ? 'path parameters' : target;
-}
-
-function logger(c: Context<AppEnv>) {
-  return c.var.log ?? c.var.deps.logger;
 }

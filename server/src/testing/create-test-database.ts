@@ -14,6 +14,7 @@ import { inject } from 'vitest';
 import { createSql } from '../db/sql.ts';
 import type { Sql } from '../db/sql.ts';
 import { TEST_POSTGRES_KEY, testPostgresUrl } from './postgres-context.ts';
+import type { TestPostgres } from './postgres-context.ts';
 
 export interface TestDatabase {
   readonly name: string;
@@ -30,7 +31,10 @@ export interface TestDatabaseOptions {
 }
 
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
-  const pg = inject(TEST_POSTGRES_KEY);
+  const pg = inject(TEST_POSTGRES_KEY) as TestPostgres | undefined;
+  if (pg === undefined) {
+    throw new Error('No test Postgres: list server/src/testing/global-setup.ts in this vitest project\'s globalSetup');
+  }
   const name = `test_${randomBytes(6).toString('hex')}`;
   const template = options.empty === true ? 'template0' : pg.templateDatabase;
   await withAdmin(pg, (admin) => admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
@@ -47,7 +51,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   };
 }
 
-async function withAdmin<T>(pg: Parameters<typeof testPostgresUrl>[0], run: (admin: Sql) => Promise<T>): Promise<T> {
+async function withAdmin<T>(pg: TestPostgres, run: (admin: Sql) => Promise<T>): Promise<T> {
   const admin = createSql(testPostgresUrl(pg, 'postgres'), { max: 1 });
   try {
     return await run(admin);
