@@ -47,15 +47,17 @@ CREATE TABLE applied_intents (
   sent_at       timestamptz,
   received_at   timestamptz NOT NULL,
   effective_at  timestamptz,
-  -- server: online, server now used; corrected: device time plus the
-  -- estimated clock offset; clamped: corrected, then clamped into
-  -- [previous event, server now] or the look-back window.
-  time_source   text CHECK (time_source IN ('server', 'corrected', 'clamped')),
+  -- shared/src/sync/time-correction.ts TimeSource. server: online, server
+  -- now used; device: device time plus the estimated clock offset; clamped:
+  -- that, then clamped into [previous event, server now] or the look-back window.
+  time_source   text CHECK (time_source IN ('server', 'device', 'clamped')),
   status        text NOT NULL CHECK (status IN ('accepted', 'accepted_with_adjustment', 'rejected')),
   -- An ErrorCode from shared/src/errors.ts. The set grows with the rules,
   -- so the database checks its shape, not its members.
   code          text CHECK (code ~ '^[A-Z][A-Z0-9_]*$'),
   message       text,
+  -- The DomainError's details of a rejection (e.g. existing_session_id).
+  details       jsonb,
   created_at    timestamptz NOT NULL,
   CONSTRAINT applied_intents_code_iff_rejected CHECK ((status = 'rejected') = (code IS NOT NULL))
 );

@@ -21,12 +21,13 @@ import type { Result } from '../result.ts';
 import type { BookingRow, ProcedureRunRow, SafetyCheckRow, SopRow, SopVersionRow } from '../rows.ts';
 import { getRow } from '../state.ts';
 import type { State } from '../state.ts';
-import { completeBooking, startBooking } from '../bookings/booking.ts';
+import { cancelBooking, completeBooking, createBooking, startBooking } from '../bookings/booking.ts';
 import { addChecklistItem, deleteChecklistItem, renameChecklistItem, setChecklistItemStatus } from '../checklist/checklist-rules.ts';
-import { completeRun, pauseRun, resumeRun } from '../runs/run-lifecycle.ts';
+import { approveRun, completeRun, pauseRun, resumeRun } from '../runs/run-lifecycle.ts';
 import type { RunSnapshot } from '../runs/run-lifecycle.ts';
 import { recordCheck } from '../runs/run-check.ts';
 import { startRun } from '../runs/run-start.ts';
+import { confirmSop, createSop, deleteSop, editSop } from '../runs/sop-rules.ts';
 import { taskNotFound } from '../tasks/task-errors.ts';
 import { runTaskOp } from '../tasks/task-ops.ts';
 import { snapshotOf } from '../tasks/task-snapshot.ts';
@@ -47,6 +48,8 @@ export function applyIntent(state: State, intent: Intent, ctx: RuleContext): Res
       return runTaskOp(state, { kind: 'release', task_id: intent.args.task_id }, ctx);
     case 'task.complete':
       return runTaskOp(state, { kind: 'complete', task_id: intent.args.task_id }, ctx);
+    case 'task.rename':
+      return runTaskOp(state, { kind: 'rename', task_id: intent.args.task_id, title: intent.args.title }, ctx);
     case 'work.start':
       return runTaskOp(state, { kind: 'start', task_id: intent.args.task_id }, ctx);
     case 'work.pause':
@@ -90,6 +93,28 @@ export function applyIntent(state: State, intent: Intent, ctx: RuleContext): Res
       return withRun(state, intent.args.session_id, (snap) => resumeRun(snap, intent.args, ctx));
     case 'run.complete':
       return withRun(state, intent.args.session_id, (snap) => completeRun(snap, intent.args, ctx));
+    case 'run.approve':
+      return withRun(state, intent.args.session_id, (snap) => approveRun(snap, { reason: intent.args.reason }, ctx));
+    case 'sop.create': {
+      const { sop_id, title, tasks } = intent.args;
+      if (state.sops.has(sop_id)) return err(domainError('CONFLICT_EXISTS', `SOP ${sop_id} already exists.`, { sop_id }));
+      return createSop({ id: sop_id, title, tasks }, ctx);
+    }
+    case 'sop.edit': {
+      const { title, tasks } = intent.args;
+      return withSop(state, intent.args.sop_id, (sop, latest) => editSop(sop, latest, { title, tasks }, ctx));
+    }
+    case 'sop.confirm':
+      return withSop(state, intent.args.sop_id, (sop, latest) => confirmSop(sop, latest, ctx));
+    case 'sop.delete':
+      return withSop(state, intent.args.sop_id, (sop) => deleteSop(sop, [...state.procedure_runs.values()], ctx));
+    case 'booking.create': {
+      const { booking_id, mentor_id, student_id, start_time, end_time } = intent.args;
+      const args = { id: booking_id, mentor_id, student_id, start_time: Date.parse(start_time), end_time: Date.parse(end_time) };
+      return createBooking(state.bookings.get(booking_id) ?? null, args, ctx);
+    }
+    case 'booking.cancel':
+      return withBooking(state, intent.args.booking_id, (booking) => cancelBooking(booking, ctx));
     case 'booking.start':
       return withBooking(state, intent.args.booking_id, (booking) => startBooking(booking, ctx));
     case 'booking.complete':
@@ -145,6 +170,14 @@ function withItemTask(state: State, itemId: string, rule: (snap: TaskSnapshot) =
 function withRun(state: State, runId: string, rule: (snap: RunSnapshot) => Result<Effect[]>): Result<Effect[]> {
   const snap = runSnapshotOf(state, runId);
   return snap === null ? err(domainError('NOT_FOUND', `Work session ${runId} not found.`, { session_id: runId })) : rule(snap);
+}
+
+/** A live-or-deleted SOP with its newest version (deleteSop decides about deleted ones). */
+function withSop(state: State, sopId: string, rule: (sop: SopRow, latest: SopVersionRow) => Result<Effect[]>): Result<Effect[]> {
+  const sop = state.sops.get(sopId);
+  const latest = sop === undefined ? undefined : getRow(state, 'sop_versions', [sop.id, sop.latest_version]);
+  if (sop === undefined || latest === undefined) return err(domainError('NOT_FOUND', `SOP ${sopId} not found.`, { sop_id: sopId }));
+  return rule(sop, latest);
 }
 
 function withBooking(state: State, bookingId: string, rule: (booking: BookingRow) => Result<Effect[]>): Result<Effect[]> {

@@ -1,7 +1,9 @@
 /**
  * Every intent kind a device may journal, and the zod schema of its args.
  * The API's list (API.md "Sync push") plus what a worker needs offline:
- * creating a task, editing its checklist and starting a procedure run.
+ * creating a task, editing its checklist and starting a procedure run, plus
+ * the supervisor's changes (SOPs, approvals, bookings), so every change in
+ * Stint, REST or offline, goes through one path and one log.
  *
  * Invariants:
  * 1. Every kind has exactly one args schema (`INTENT_ARGS` is total over
@@ -19,6 +21,7 @@ export const IntentKind = {
   taskClaim: 'task.claim',
   taskRelease: 'task.release',
   taskComplete: 'task.complete',
+  taskRename: 'task.rename',
   workStart: 'work.start',
   workPause: 'work.pause',
   workHeartbeat: 'work.heartbeat',
@@ -31,6 +34,13 @@ export const IntentKind = {
   runPause: 'run.pause',
   runResume: 'run.resume',
   runComplete: 'run.complete',
+  runApprove: 'run.approve',
+  sopCreate: 'sop.create',
+  sopEdit: 'sop.edit',
+  sopConfirm: 'sop.confirm',
+  sopDelete: 'sop.delete',
+  bookingCreate: 'booking.create',
+  bookingCancel: 'booking.cancel',
   bookingStart: 'booking.start',
   bookingComplete: 'booking.complete',
 } as const;
@@ -81,6 +91,27 @@ export const RunRefArgsSchema = z.strictObject({ ...runRef, ...override });
 
 export const BookingRefArgsSchema = z.strictObject(bookingRef);
 
+export const TaskRenameArgsSchema = z.strictObject({ ...taskRef, title: TitleSchema });
+export const RunApproveArgsSchema = z.strictObject({ ...runRef, reason: z.string().trim().min(1).max(MAX_REASON_LENGTH).optional() });
+
+export const MAX_SOP_TASKS = 100;
+export const MAX_SOP_STEPS = 200;
+const SopStepInputSchema = z.strictObject({ id: IdSchema.optional(), title: TitleSchema, requires_check: z.boolean().optional() });
+const SopTaskInputSchema = z.strictObject({ id: IdSchema.optional(), title: TitleSchema, steps: z.array(SopStepInputSchema).max(MAX_SOP_STEPS) });
+const sopRef = { sop_id: IdSchema };
+export const SopCreateArgsSchema = z.strictObject({ ...sopRef, title: TitleSchema, tasks: z.array(SopTaskInputSchema).max(MAX_SOP_TASKS) });
+export const SopEditArgsSchema = z.strictObject({ ...sopRef, title: TitleSchema.optional(), tasks: z.array(SopTaskInputSchema).max(MAX_SOP_TASKS).optional() });
+export const SopRefArgsSchema = z.strictObject(sopRef);
+
+/** Booking times are ISO-8601 UTC on the wire, like every timestamp. */
+export const BookingCreateArgsSchema = z.strictObject({
+  ...bookingRef,
+  mentor_id: IdSchema,
+  student_id: IdSchema,
+  start_time: z.iso.datetime({ offset: true }),
+  end_time: z.iso.datetime({ offset: true }),
+});
+
 /** The args schema of each kind. */
 export const INTENT_ARGS = {
   'task.create': TaskCreateArgsSchema,
@@ -88,6 +119,7 @@ export const INTENT_ARGS = {
   'task.claim': TaskRefArgsSchema,
   'task.release': TaskRefArgsSchema,
   'task.complete': TaskRefArgsSchema,
+  'task.rename': TaskRenameArgsSchema,
   'work.start': TaskRefArgsSchema,
   'work.pause': TaskRefArgsSchema,
   'work.heartbeat': TaskRefArgsSchema,
@@ -100,8 +132,15 @@ export const INTENT_ARGS = {
   'run.pause': RunRefArgsSchema,
   'run.resume': RunRefArgsSchema,
   'run.complete': RunRefArgsSchema,
+  'run.approve': RunApproveArgsSchema,
+  'sop.create': SopCreateArgsSchema,
+  'sop.edit': SopEditArgsSchema,
+  'sop.confirm': SopRefArgsSchema,
+  'sop.delete': SopRefArgsSchema,
   'booking.start': BookingRefArgsSchema,
   'booking.complete': BookingRefArgsSchema,
+  'booking.create': BookingCreateArgsSchema,
+  'booking.cancel': BookingRefArgsSchema,
 } as const satisfies { readonly [K in IntentKind]: z.ZodType };
 
 /** The parsed args of one kind, e.g. `IntentArgs<'run.check'>`. */

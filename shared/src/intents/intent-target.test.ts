@@ -10,6 +10,7 @@ const EXPECTED: Record<IntentKind, string> = {
   'task.claim': 'task:t1',
   'task.release': 'task:t1',
   'task.complete': 'task:t1',
+  'task.rename': 'task:t1',
   'work.start': 'task:t1',
   'work.pause': 'task:t1',
   'work.heartbeat': 'task:t1',
@@ -22,8 +23,15 @@ const EXPECTED: Record<IntentKind, string> = {
   'run.pause': 'run:r1',
   'run.resume': 'run:r1',
   'run.complete': 'run:r1',
+  'run.approve': 'run:r1',
+  'sop.create': 'sop:s1',
+  'sop.edit': 'sop:s1',
+  'sop.confirm': 'sop:s1',
+  'sop.delete': 'sop:s1',
   'booking.start': 'booking:b1',
   'booking.complete': 'booking:b1',
+  'booking.create': 'booking:b1',
+  'booking.cancel': 'booking:b1',
 };
 
 describe('intent target', () => {

@@ -12,7 +12,7 @@
  */
 import type { Intent } from './intent.ts';
 
-export const Aggregate = { task: 'task', checklistItem: 'checklist_item', run: 'run', booking: 'booking' } as const;
+export const Aggregate = { task: 'task', checklistItem: 'checklist_item', run: 'run', sop: 'sop', booking: 'booking' } as const;
 export type Aggregate = (typeof Aggregate)[keyof typeof Aggregate];
 
 export interface AggregateRef {
@@ -28,6 +28,7 @@ export function intentTarget(intent: Intent): AggregateRef {
     case 'task.claim':
     case 'task.release':
     case 'task.complete':
+    case 'task.rename':
     case 'work.start':
     case 'work.pause':
     case 'work.heartbeat':
@@ -42,9 +43,17 @@ export function intentTarget(intent: Intent): AggregateRef {
     case 'run.pause':
     case 'run.resume':
     case 'run.complete':
+    case 'run.approve':
       return { aggregate: Aggregate.run, id: intent.args.session_id };
+    case 'sop.create':
+    case 'sop.edit':
+    case 'sop.confirm':
+    case 'sop.delete':
+      return { aggregate: Aggregate.sop, id: intent.args.sop_id };
     case 'booking.start':
     case 'booking.complete':
+    case 'booking.create':
+    case 'booking.cancel':
       return { aggregate: Aggregate.booking, id: intent.args.booking_id };
     default:
       return unreachable(intent);
@@ -55,6 +64,7 @@ export function intentTarget(intent: Intent): AggregateRef {
 export function intentRefs(intent: Intent): AggregateRef[] {
   const target = intentTarget(intent);
   if (intent.kind === 'checklist.add') return [target, { aggregate: Aggregate.task, id: intent.args.task_id }];
+  if (intent.kind === 'run.start') return [target, { aggregate: Aggregate.sop, id: intent.args.sop_id }];
   return [target];
 }
 

@@ -25,6 +25,7 @@ export const IntentSchema = z.discriminatedUnion('kind', [
   intentOf(IntentKind.taskClaim),
   intentOf(IntentKind.taskRelease),
   intentOf(IntentKind.taskComplete),
+  intentOf(IntentKind.taskRename),
   intentOf(IntentKind.workStart),
   intentOf(IntentKind.workPause),
   intentOf(IntentKind.workHeartbeat),
@@ -37,8 +38,15 @@ export const IntentSchema = z.discriminatedUnion('kind', [
   intentOf(IntentKind.runPause),
   intentOf(IntentKind.runResume),
   intentOf(IntentKind.runComplete),
+  intentOf(IntentKind.runApprove),
+  intentOf(IntentKind.sopCreate),
+  intentOf(IntentKind.sopEdit),
+  intentOf(IntentKind.sopConfirm),
+  intentOf(IntentKind.sopDelete),
   intentOf(IntentKind.bookingStart),
   intentOf(IntentKind.bookingComplete),
+  intentOf(IntentKind.bookingCreate),
+  intentOf(IntentKind.bookingCancel),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 /** The intent of one kind, e.g. `IntentOf<'task.set_status'>`. */

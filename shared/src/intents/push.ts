@@ -30,6 +30,8 @@ export const PushRequestSchema = z.strictObject({
   /** The device's clock when it sent the batch; with the receive time it gives the clock offset. */
   sent_at: DeviceTimeSchema,
   intents: z.array(LooseIntentSchema).max(MAX_BATCH_SIZE),
+  /** The device's IANA time zone (e.g. "Europe/Madrid"), stored with the sessions it opens; default UTC. */
+  zone: z.string().regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/).optional(),
 });
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 

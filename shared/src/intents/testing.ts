@@ -11,6 +11,7 @@ export const EXAMPLE_ARGS: { readonly [K in IntentKind]: IntentArgs<K> } = {
   'task.claim': { task_id: 't1' },
   'task.release': { task_id: 't1' },
   'task.complete': { task_id: 't1' },
+  'task.rename': { task_id: 't1', title: 'Replace the pump seal and gasket' },
   'work.start': { task_id: 't1' },
   'work.pause': { task_id: 't1' },
   'work.heartbeat': { task_id: 't1' },
@@ -23,8 +24,15 @@ export const EXAMPLE_ARGS: { readonly [K in IntentKind]: IntentArgs<K> } = {
   'run.pause': { session_id: 'r1' },
   'run.resume': { session_id: 'r1' },
   'run.complete': { session_id: 'r1' },
+  'run.approve': { session_id: 'r1', reason: 'Checked on site' },
+  'sop.create': { sop_id: 's1', title: 'Lockout / tagout', tasks: [{ title: 'Isolate', steps: [{ title: 'Open the breaker' }, { title: 'Test dead', requires_check: true }] }] },
+  'sop.edit': { sop_id: 's1', title: 'Lockout / tagout (rev. 2)' },
+  'sop.confirm': { sop_id: 's1' },
+  'sop.delete': { sop_id: 's1' },
   'booking.start': { booking_id: 'b1' },
   'booking.complete': { booking_id: 'b1' },
+  'booking.create': { booking_id: 'b1', mentor_id: 'w1', student_id: 'w2', start_time: '2026-11-02T10:00:00.000Z', end_time: '2026-11-02T11:00:00.000Z' },
+  'booking.cancel': { booking_id: 'b1' },
 };
 
 /** A valid intent of the given kind. */

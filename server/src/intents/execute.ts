@@ -1,0 +1,218 @@
+/**
+ * The authority's one way to apply an intent, used by the sync push endpoint
+ * and by every REST route that changes state (DESIGN §1 step 4): dedupe by
+ * intent id, load and lock the aggregate, correct the time (DESIGN §3), run
+ * the shared rule, apply its effects, record the outcome — all inside one
+ * savepoint of the caller's transaction.
+ *
+ * Invariants (I9):
+ *  1. An intent id has at most one stored outcome (applied_intents PK). Its
+ *     row is inserted before any effect inside the savepoint, so a concurrent
+ *     duplicate blocks on it and then returns the first one's outcome.
+ *  2. A replayed id returns the stored outcome and changes nothing, from any
+ *     device.
+ *  3. A rejection rolls back only its own savepoint; the rejected outcome is
+ *     then stored outside it, so it too is answered the same way on replay.
+ *  4. A refused change to a locked run is written to the audit log (I7).
+ *  5. A constraint the rule did not foresee (I1, I5, I7 in the database) is a
+ *     rejection with CONFLICT_INVALID_STATE, never a 500.
+ */
+import {
+  OutcomeStatus,
+  applyIntent,
+  correctTime,
+  domainError,
+  isDomainError,
+  lockedAttemptAudit,
+  parseIntent,
+  put,
+} from '@stint/shared';
+import type { Actor, DomainError, Effect, Intent, Millis, Outcome, ProcedureRunRow, RuleContext } from '@stint/shared';
+import { applyEffects } from '../db/apply-effects.ts';
+import { SQLSTATE, sqlState, violatedConstraint } from '../db/sql.ts';
+import type { Tx } from '../db/sql.ts';
+import { loadIntentState } from './load-state.ts';
+import { findOutcome, insertOutcome, toOutcome } from './outcomes.ts';
+import type { StoredOutcome } from './outcomes.ts';
+
+export interface IntentTiming {
+  /** Server time when the request arrived. */
+  readonly receivedAt: Millis;
+  /** Device clock offset estimated from the batch (0 for server-originated intents). */
+  readonly offsetMs: Millis;
+  /** The device's clock at send time, stored as sent; null for REST calls. */
+  readonly sentAt: Millis | null;
+  readonly lookBackMs: Millis;
+  readonly toleranceMs: Millis;
+}
+
+export interface IntentRequest {
+  /** One intent as received: parsed here, so a malformed one gets its own rejected outcome. */
+  readonly raw: { readonly id: string } & Readonly<Record<string, unknown>>;
+  readonly actor: Actor;
+  readonly deviceId: string;
+  readonly zone: string;
+  readonly timing: IntentTiming;
+}
+
+export interface ExecutedIntent {
+  readonly outcome: Outcome;
+  /** The effects applied now (empty on replay and rejection). */
+  readonly effects: readonly Effect[];
+  readonly replayed: boolean;
+}
+
+export async function executeIntent(tx: Tx, request: IntentRequest): Promise<ExecutedIntent> {
+  const { raw, actor } = request;
+  const stored = await findOutcome(tx, raw.id);
+  if (stored !== undefined) return { outcome: stored, effects: [], replayed: true };
+
+  const parsed = parseIntent(raw);
+  if (!parsed.ok) return reject(tx, request, null, parsed.error, null);
+  const intent = parsed.value;
+
+  try {
+    return await tx.savepoint(async (sp) => {
+      // Claim the id first (invariant 1): a concurrent duplicate waits here.
+      await insertOutcome(sp, pendingRow(request, intent));
+      const loaded = await loadIntentState(sp, intent, actor);
+      const time = correctTime({
+        occurredAt: Date.parse(intent.occurred_at),
+        offsetMs: request.timing.offsetMs,
+        serverNow: request.timing.receivedAt,
+        previousEventAt: loaded.previousEventAt,
+        lookBackMs: request.timing.lookBackMs,
+        toleranceMs: request.timing.toleranceMs,
+      });
+      const ctx: RuleContext = {
+        now: time.effectiveAt,
+        actor,
+        newId: (tag) => `${intent.id}:${tag}`,
+        zone: request.zone,
+        offline: time.timeSource !== 'server',
+      };
+      const result = applyIntent(loaded.state, intent, ctx);
+      if (!result.ok) throw new Rejected(result.error, time.effectiveAt, ctx, loaded.state.procedure_runs.get(runIdOf(intent) ?? ''));
+      const effects = result.value.map((effect) => withDevice(effect, request.deviceId));
+      await applyEffects(sp, effects);
+      const status = time.adjusted ? OutcomeStatus.acceptedWithAdjustment : OutcomeStatus.accepted;
+      const outcome: StoredOutcome = {
+        ...pendingRow(request, intent),
+        effective_at: time.effectiveAt,
+        time_source: time.timeSource,
+        status,
+        message: time.adjusted ? adjustmentMessage(time.clampedBy) : null,
+      };
+      await insertOutcome(sp, outcome, { replace: true });
+      return { outcome: toOutcome(outcome), effects, replayed: false };
+    });
+  } catch (error) {
+    if (error instanceof Rejected) {
+      const audit = error.error.code === 'SESSION_LOCKED' && error.run !== undefined
+        ? withDevice(put('audit_log', lockedAttemptAudit(error.run, intent.kind, error.ctx)), request.deviceId)
+        : null;
+      return reject(tx, request, intent, error.error, error.effectiveAt, audit);
+    }
+    if (sqlState(error) === SQLSTATE.uniqueViolation && violatedConstraint(error) === 'applied_intents_pkey') {
+      const first = await findOutcome(tx, raw.id);
+      if (first !== undefined) return { outcome: first, effects: [], replayed: true };
+    }
+    if (isConstraintViolation(error)) {
+      const conflict = domainError('CONFLICT_INVALID_STATE', 'This change conflicts with a concurrent one; the current state does not allow it.', {
+        constraint: violatedConstraint(error) ?? null,
+      });
+      return reject(tx, request, intent, conflict, null);
+    }
+    throw error;
+  }
+}
+
+/** A refusal carried out of the savepoint so it rolls back, with what the audit entry needs. */
+class Rejected extends Error {
+  readonly error: DomainError;
+  readonly effectiveAt: Millis;
+  readonly ctx: RuleContext;
+  readonly run: ProcedureRunRow | undefined;
+
+  constructor(error: DomainError, effectiveAt: Millis, ctx: RuleContext, run: ProcedureRunRow | undefined) {
+    super(error.message);
+    this.error = error;
+    this.effectiveAt = effectiveAt;
+    this.ctx = ctx;
+    this.run = run;
+  }
+}
+
+async function reject(
+  tx: Tx,
+  request: IntentRequest,
+  intent: Intent | null,
+  error: DomainError,
+  effectiveAt: Millis | null,
+  audit: Effect | null = null,
+): Promise<ExecutedIntent> {
+  const row: StoredOutcome = {
+    ...pendingRow(request, intent),
+    effective_at: effectiveAt,
+    status: OutcomeStatus.rejected,
+    code: error.code,
+    message: error.message,
+    details: isDomainError(error) && Object.keys(error.details).length > 0 ? error.details : null,
+  };
+  const inserted = await insertOutcome(tx, row, { ifAbsent: true });
+  if (!inserted) {
+    const first = await findOutcome(tx, request.raw.id);
+    if (first !== undefined) return { outcome: first, effects: [], replayed: true };
+  }
+  if (audit !== null) await applyEffects(tx, [audit]);
+  return { outcome: toOutcome(row), effects: [], replayed: false };
+}
+
+function pendingRow(request: IntentRequest, intent: Intent | null): StoredOutcome {
+  const { raw, timing } = request;
+  const occurred = typeof raw['occurred_at'] === 'string' ? Date.parse(raw['occurred_at']) : Number.NaN;
+  return {
+    id: raw.id,
+    user_id: request.actor.user_id,
+    device_id: request.deviceId,
+    kind: intent?.kind ?? (typeof raw['kind'] === 'string' ? raw['kind'].slice(0, 64) : 'unknown'),
+    args: intent?.args ?? null,
+    occurred_at: Number.isFinite(occurred) ? occurred : null,
+    sent_at: timing.sentAt,
+    received_at: timing.receivedAt,
+    effective_at: null,
+    time_source: null,
+    status: OutcomeStatus.rejected,
+    code: 'INTERNAL',
+    message: 'pending',
+    details: null,
+  };
+}
+
+/** Audit rows a rule writes do not know the device; the executor does. */
+function withDevice(effect: Effect, deviceId: string): Effect {
+  return effect.table === 'audit_log' && effect.row.device_id === null ? put('audit_log', { ...effect.row, device_id: deviceId }) : effect;
+}
+
+function runIdOf(intent: Intent): string | undefined {
+  return 'session_id' in intent.args ? intent.args.session_id : undefined;
+}
+
+function adjustmentMessage(clampedBy: string | null): string {
+  switch (clampedBy) {
+    case 'previous_event':
+      return 'The recorded time was moved to just after the previous change to the same item.';
+    case 'server_now':
+      return 'The recorded time was in the future and was set to the server time.';
+    case 'look_back':
+      return 'The recorded time was older than the look-back window and was moved forward to its start.';
+    default:
+      return "The device clock was off; the time was corrected to the server's clock.";
+  }
+}
+
+function isConstraintViolation(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && state.startsWith('23') || state === SQLSTATE.exclusionViolation;
+}
+

@@ -1,0 +1,92 @@
+/**
+ * Loads what one intent's rule reads into a partial in-memory state, taking
+ * row locks so concurrent intents on the same aggregate serialise (the rule
+ * then sees committed state and the constraints are a backstop, not the
+ * arbiter).
+ *
+ * Invariants:
+ *  1. The rows loaded are exactly those `applyIntent` looks up for the kind
+ *     (shared/src/intents/apply-intent.ts); nothing else is in the state.
+ *  2. The aggregate root is locked FOR UPDATE before its children are read:
+ *     a task row for task, work and checklist intents; the run row for run
+ *     intents; the actor's user row for run.start (one active run per worker,
+ *     I7); the booking row for booking intents.
+ *  3. Locks are always taken root-first in the same order, so two intents
+ *     never wait on each other in opposite orders.
+ */
+import { intentTarget, stateFrom } from '@stint/shared';
+import type { Actor, Intent, Millis, State, StateRows } from '@stint/shared';
+import { selectRow, selectRows } from '../db/rows.ts';
+import type { Queryable } from '../db/sql.ts';
+
+export interface LoadedState {
+  readonly state: State;
+  /** The last recorded change of the target entity: the lower clamp of offline time (DESIGN §3). */
+  readonly previousEventAt: Millis | null;
+}
+
+export async function loadIntentState(tx: Queryable, intent: Intent, actor: Actor): Promise<LoadedState> {
+  const target = intentTarget(intent);
+  switch (target.aggregate) {
+    case 'task':
+      return loadTask(tx, target.id);
+    case 'checklist_item': {
+      if (intent.kind === 'checklist.add') return loadTask(tx, intent.args.task_id, [intent.args.checklist_item_id]);
+      const item = await selectRow(tx, 'checklist_items', { id: target.id });
+      return item === undefined ? empty() : loadTask(tx, item.task_id);
+    }
+    case 'run':
+      return intent.kind === 'run.start' ? loadRunStart(tx, target.id, intent.args.sop_id, actor) : loadRun(tx, target.id);
+    case 'booking': {
+      const booking = await selectRow(tx, 'bookings', { id: target.id }, { forUpdate: true });
+      return booking === undefined ? empty() : { state: stateFrom({ bookings: [booking] }), previousEventAt: booking.updated_at };
+    }
+    default:
+      return unreachable(target.aggregate);
+  }
+}
+
+/** A task with its open session, every checklist item and its totals. */
+async function loadTask(tx: Queryable, taskId: string, extraItemIds: readonly string[] = []): Promise<LoadedState> {
+  const task = await selectRow(tx, 'tasks', { id: taskId }, { forUpdate: true });
+  if (task === undefined) return empty();
+  const [open, items, totals] = await Promise.all([
+    selectRows(tx, 'work_sessions', { task_id: taskId, ended_at: null }),
+    selectRows(tx, 'checklist_items', { task_id: taskId }),
+    selectRows(tx, 'user_task_totals', { task_id: taskId }),
+  ]);
+  // An item id reused from another task must still be seen (so the rule can refuse it).
+  const extra = extraItemIds.length === 0 ? [] : await selectRows(tx, 'checklist_items', { id: extraItemIds });
+  const rows: StateRows = { tasks: [task], work_sessions: open, checklist_items: [...items, ...extra.filter((i) => i.task_id !== taskId)], user_task_totals: totals };
+  return { state: stateFrom(rows), previousEventAt: task.updated_at };
+}
+
+async function loadRun(tx: Queryable, runId: string): Promise<LoadedState> {
+  const run = await selectRow(tx, 'procedure_runs', { id: runId }, { forUpdate: true });
+  if (run === undefined) return empty();
+  const [versions, checks] = await Promise.all([
+    selectRows(tx, 'sop_versions', { sop_id: run.sop_id, version: run.sop_version }),
+    selectRows(tx, 'safety_checks', { run_id: runId }),
+  ]);
+  return { state: stateFrom({ procedure_runs: [run], sop_versions: versions, safety_checks: checks }), previousEventAt: run.updated_at };
+}
+
+/** The actor (locked), their active run, the run id if taken, the SOP and its confirmed versions. */
+async function loadRunStart(tx: Queryable, runId: string, sopId: string, actor: Actor): Promise<LoadedState> {
+  await selectRow(tx, 'users', { id: actor.user_id }, { forUpdate: true });
+  const [active, existing, sops, versions] = await Promise.all([
+    selectRows(tx, 'procedure_runs', { worker_id: actor.user_id, status: ['in_progress', 'paused'] }),
+    selectRows(tx, 'procedure_runs', { id: runId }),
+    selectRows(tx, 'sops', { id: sopId }),
+    selectRows(tx, 'sop_versions', { sop_id: sopId, status: 'confirmed' }),
+  ]);
+  return { state: stateFrom({ procedure_runs: [...active, ...existing], sops, sop_versions: versions }), previousEventAt: null };
+}
+
+function empty(): LoadedState {
+  return { state: stateFrom({}), previousEventAt: null };
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unhandled aggregate: ${String(value)}`);
+}
