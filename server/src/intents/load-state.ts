@@ -10,7 +10,7 @@
  *  2. The aggregate root is locked FOR UPDATE before its children are read:
  *     a task row for task, work and checklist intents; the run row for run
  *     intents; the actor's user row for run.start (one active run per worker,
- *     I7); the booking row for booking intents.
+ *     I7); the SOP row for SOP intents; the booking row for booking intents.
  *  3. Locks are always taken root-first in the same order, so two intents
  *     never wait on each other in opposite orders.
  */
@@ -37,6 +37,8 @@ export async function loadIntentState(tx: Queryable, intent: Intent, actor: Acto
     }
     case 'run':
       return intent.kind === 'run.start' ? loadRunStart(tx, target.id, intent.args.sop_id, actor) : loadRun(tx, target.id);
+    case 'sop':
+      return loadSop(tx, target.id);
     case 'booking': {
       const booking = await selectRow(tx, 'bookings', { id: target.id }, { forUpdate: true });
       return booking === undefined ? empty() : { state: stateFrom({ bookings: [booking] }), previousEventAt: booking.updated_at };
@@ -81,6 +83,17 @@ async function loadRunStart(tx: Queryable, runId: string, sopId: string, actor: 
     selectRows(tx, 'sop_versions', { sop_id: sopId, status: 'confirmed' }),
   ]);
   return { state: stateFrom({ procedure_runs: [...active, ...existing], sops, sop_versions: versions }), previousEventAt: null };
+}
+
+/** An SOP (locked), its newest version, and its active runs (the delete guard, I7). */
+async function loadSop(tx: Queryable, sopId: string): Promise<LoadedState> {
+  const sop = await selectRow(tx, 'sops', { id: sopId }, { forUpdate: true });
+  if (sop === undefined) return empty();
+  const [versions, active] = await Promise.all([
+    selectRows(tx, 'sop_versions', { sop_id: sopId, version: sop.latest_version }),
+    selectRows(tx, 'procedure_runs', { sop_id: sopId, status: ['in_progress', 'paused'] }),
+  ]);
+  return { state: stateFrom({ sops: [sop], sop_versions: versions, procedure_runs: active }), previousEventAt: sop.updated_at };
 }
 
 function empty(): LoadedState {
