@@ -10,9 +10,11 @@ import { defineConfig } from 'vitest/config';
 // (server/src/testing/create-test-database.ts). The shared project stays pure
 // and starts nothing.
 const postgresSetup = fileURLToPath(new URL('./server/src/testing/global-setup.ts', import.meta.url));
+const summaryReporter = fileURLToPath(new URL('./scripts/vitest-summary.ts', import.meta.url));
 
 export default defineConfig({
   test: {
+    reporters: ['default', summaryReporter],
     projects: [
       { test: { name: 'shared', root: './shared', include: ['src/**/*.test.ts'] } },
       {
