@@ -20,6 +20,8 @@ import { createRouter } from './http/router.ts';
 import type { Router } from './http/router.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
@@ -32,6 +34,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Auth keys loaded at boot (main.ts); default: loaded from the database on first use. */
   readonly authKeys?: AuthKeys;
+  /** Default: a fresh registry for this app (main.ts shares one with the scheduler). */
+  readonly metrics?: Metrics;
 }
 
 export type App = OpenAPIHono<AppEnv>;
@@ -46,7 +50,7 @@ export function createApp(options: AppOptions): App {
   const { sql, config, clock } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const auth = createAuth({ sql, config, clock, ...(options.authKeys ? { keys: options.authKeys } : {}) });
-  const deps: AppDeps = { sql, config, clock, logger, auth };
+  const deps: AppDeps = { sql, config, clock, logger, auth, metrics: options.metrics ?? createMetrics() };
 
   const app = createRouter();
   app.use(requestId());

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 export interface AppDeps {
   readonly sql: Sql;
@@ -16,6 +17,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly auth: Auth;
+  /** This app instance's Prometheus registry and recorders (GET /metrics). */
+  readonly metrics: Metrics;
 }
 
 export interface AppEnv {

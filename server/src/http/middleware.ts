@@ -4,8 +4,9 @@
  * size limit.
  */
 import { DomainError, ErrorCode } from '@stint/shared';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
 import type { AppDeps, AppEnv } from './env.ts';
 
 /** Sync batches can be large; anything beyond this is not a client of ours. */
@@ -21,11 +22,12 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** One line per request: request id, method, path, status, duration. */
+/** One line per request: request id, method, path, status, duration; and the latency histogram. */
 export function accessLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now();
     await next();
+    c.var.deps.metrics.observeRequest(c.req.method, matchedRoute(c), c.res.status, (performance.now() - start) / 1000);
     c.var.log.info(
       {
         method: c.req.method,
@@ -37,6 +39,12 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
       'request',
     );
   };
+}
+
+/** The matched route pattern (a bounded label), or "unmatched" when only the app-wide middleware ran. */
+function matchedRoute(c: Context<AppEnv>): string {
+  const pattern = routePath(c, -1);
+  return pattern === '/*' || pattern === '*' ? 'unmatched' : pattern;
 }
 
 export function limitBody(): MiddlewareHandler<AppEnv> {
