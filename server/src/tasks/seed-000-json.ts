@@ -1,0 +1,66 @@
+/**
+ * Seed 000's task on the wire (API.md "Seed 000"):
+ * `{id, task_status, task_sessions: [{start_time, end_time, status, duration}],
+ *   time_spent, task_assigned_date, task_updated_at}`.
+ *
+ * Invariants:
+ *  1. task_sessions are every session of the task (any user), oldest first,
+ *     straight from work_sessions: the server alone opens and closes them.
+ *  2. A session's `status` is "in-progress" while it is open and "closed"
+ *     once it has ended. The status the task moved to when a session closed
+ *     is not stored (work_sessions keeps only ended_reason, which for a
+ *     manual change is just "status_change"), and a session is an
+ *     in-progress period either way; end_time says when it ended.
+ *  3. `duration` is whole seconds of (end_time − start_time) for a closed
+ *     session and null for the open one (its length is not known yet; a
+ *     client computes the running time from start_time).
+ *  4. `time_spent` is whole seconds of the task's stored time_spent_ms (the
+ *     exact sum of closed sessions, I4), so it can exceed the sum of the
+ *     rounded-down durations by less than a second per session.
+ */
+import { z } from '@hono/zod-openapi';
+import { toIso, wholeSeconds } from '@stint/shared';
+import type { TaskRow, WorkSessionRow } from '@stint/shared';
+import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { TaskStatusSchema } from './task-json.ts';
+
+export const SessionStatus = { open: 'in-progress', closed: 'closed' } as const;
+export type SessionStatus = (typeof SessionStatus)[keyof typeof SessionStatus];
+
+export const Seed000SessionSchema = z
+  .object({
+    start_time: IsoTimeSchema,
+    end_time: IsoTimeSchema.nullable(),
+    status: z.enum(SessionStatus),
+    duration: z.int().nonnegative().nullable(),
+  })
+  .openapi('Seed000Session');
+
+export const Seed000TaskSchema = z
+  .object({
+    id: z.string(),
+    task_status: TaskStatusSchema,
+    task_sessions: z.array(Seed000SessionSchema),
+    time_spent: z.int().nonnegative(),
+    task_assigned_date: IsoTimeSchema.nullable(),
+    task_updated_at: IsoTimeSchema,
+  })
+  .openapi('Seed000Task');
+export type Seed000TaskJson = z.infer<typeof Seed000TaskSchema>;
+
+/** The task with its sessions (already oldest first, as `taskSessions` returns them). */
+export function seed000TaskJson(task: TaskRow, sessions: readonly WorkSessionRow[]): Seed000TaskJson {
+  return {
+    id: task.id,
+    task_status: task.status,
+    task_sessions: sessions.map((session) => ({
+      start_time: toIso(session.started_at),
+      end_time: isoOrNull(session.ended_at),
+      status: session.ended_at === null ? SessionStatus.open : SessionStatus.closed,
+      duration: session.ended_at === null ? null : wholeSeconds(session.ended_at - session.started_at),
+    })),
+    time_spent: wholeSeconds(task.time_spent_ms),
+    task_assigned_date: isoOrNull(task.assigned_at),
+    task_updated_at: toIso(task.updated_at),
+  };
+}
