@@ -23,7 +23,11 @@ import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerSeed000Routes } from './routes/seed-000.ts';
+import { registerSeed004Routes } from './routes/seed-004.ts';
+import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { registerWorkSessionRoutes } from './routes/work-sessions.ts';
 
 export interface AppOptions {
   readonly sql: Sql;
@@ -44,6 +48,10 @@ export type App = OpenAPIHono<AppEnv>;
 const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
   registerHealthRoutes,
   registerUserRoutes,
+  registerTaskRoutes,
+  registerWorkSessionRoutes,
+  registerSeed000Routes,
+  registerSeed004Routes,
 ];
 
 export function createApp(options: AppOptions): App {

@@ -1,0 +1,61 @@
+/**
+ * Seed 003, my work sessions (API.md "Seed 003"), for any signed-in user:
+ *   GET  /api/v1/me/work-sessions/active
+ *   POST /api/v1/me/work-sessions/start | /pause | /heartbeat  {task_id}
+ * each → 200 {data: {active_sessions: [{task_id, started_at, accumulated_s, as_of}], as_of}}
+ *
+ * start, pause and heartbeat are the `work.start|pause|heartbeat` intents:
+ * start needs the caller's claim (409 CONFLICT_CLAIMED otherwise, it never
+ * claims), is idempotent while the caller's session is open, and a done
+ * task cannot be started (409 CONFLICT_INVALID_STATE); pause with nothing of
+ * the caller's open is a no-op; heartbeat without the caller's open session
+ * on the task is 409 CONFLICT_INVALID_STATE. An unknown task is 404 for all
+ * three. Every answer lists ALL the caller's open sessions (0..N), not just
+ * the one the request named, so "Now Working" refreshes from any of them.
+ */
+import { currentUser, requireUser } from '../auth/middleware.ts';
+import type { AppDeps } from '../http/env.ts';
+import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse } from '../http/router.ts';
+import type { Router } from '../http/router.ts';
+import { runIntent } from '../intents/run-intent.ts';
+import { ActiveSessionsSchema, activeSessionsJson } from '../tasks/active-sessions.ts';
+import { TaskRefBodySchema } from '../tasks/input-schemas.ts';
+
+const ActiveData = dataOf(ActiveSessionsSchema);
+
+const getActive = createRoute({
+  method: 'get',
+  path: '/api/v1/me/work-sessions/active',
+  tags: ['work sessions'],
+  summary: "The caller's open work sessions",
+  middleware: [requireUser] as const,
+  responses: { 200: jsonResponse(ActiveData, 'Open sessions, oldest first'), ...errorResponses(401) },
+});
+
+const ACTIONS = {
+  start: { kind: 'work.start', summary: 'Start (or keep) a work session on a task the caller claimed' },
+  pause: { kind: 'work.pause', summary: "Pause the caller's session on a task (no-op without one)" },
+  heartbeat: { kind: 'work.heartbeat', summary: "Keep the caller's session on a task from going stale" },
+} as const;
+
+export function registerWorkSessionRoutes(app: Router, deps: AppDeps): void {
+  app.openapi(getActive, async (c) => c.json({ data: await activeSessionsJson(deps.sql, currentUser(c).id, deps.clock()) }, 200));
+
+  for (const [action, { kind, summary }] of Object.entries(ACTIONS)) {
+    const route = createRoute({
+      method: 'post',
+      path: `/api/v1/me/work-sessions/${action}`,
+      tags: ['work sessions'],
+      summary,
+      middleware: [requireUser] as const,
+      request: { body: jsonBody(TaskRefBodySchema) },
+      responses: { 200: jsonResponse(ActiveData, "The caller's open sessions after the change"), ...errorResponses(400, 401, 404, 409) },
+    });
+    app.openapi(route, async (c) => {
+      const { task_id } = c.req.valid('json');
+      const user = currentUser(c);
+      await runIntent(deps, user, kind, { task_id });
+      return c.json({ data: await activeSessionsJson(deps.sql, user.id, deps.clock()) }, 200);
+    });
+  }
+}
