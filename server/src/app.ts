@@ -22,9 +22,12 @@ import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerRunRoutes } from './routes/runs.ts';
 import { registerSeed000Routes } from './routes/seed-000.ts';
 import { registerSeed004Routes } from './routes/seed-004.ts';
+import { registerSopRoutes } from './routes/sops.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWorkSessionRoutes } from './routes/work-sessions.ts';
@@ -48,6 +51,9 @@ export type App = OpenAPIHono<AppEnv>;
 const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
   registerHealthRoutes,
   registerUserRoutes,
+  registerSopRoutes,
+  registerRunRoutes,
+  registerAuditRoutes,
   registerTaskRoutes,
   registerWorkSessionRoutes,
   registerSeed000Routes,

@@ -7,6 +7,8 @@ export {
   MAX_TITLE_LENGTH,
   MAX_NOTES_LENGTH,
   MAX_REASON_LENGTH,
+  MAX_SOP_TASKS,
+  MAX_SOP_STEPS,
   IdSchema,
   TitleSchema,
   TaskCreateArgsSchema,
