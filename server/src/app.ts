@@ -24,6 +24,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerSyncRoutes } from './routes/sync.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSeed000Routes } from './routes/seed-000.ts';
 import { registerSeed004Routes } from './routes/seed-004.ts';
@@ -51,6 +52,7 @@ export type App = OpenAPIHono<AppEnv>;
 const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
   registerHealthRoutes,
   registerUserRoutes,
+  registerSyncRoutes,
   registerSopRoutes,
   registerRunRoutes,
   registerAuditRoutes,

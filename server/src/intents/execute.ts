@@ -15,7 +15,15 @@
  *     then stored outside it, so it too is answered the same way on replay.
  *  4. A refused change to a locked run is written to the audit log (I7).
  *  5. A constraint the rule did not foresee (I1, I5, I7 in the database) is a
- *     rejection with CONFLICT_INVALID_STATE, never a 500.
+ *     rejection with CONFLICT_INVALID_STATE, never a 500; a value Postgres
+ *     cannot hold (SQLSTATE class 22, e.g. a year-0 booking time) is an
+ *     INVALID_INTENT rejection of that intent alone.
+ *  6. An intent that Postgres could not even record (a NUL character
+ *     anywhere, a time outside years 1–9999) is rejected INVALID_INTENT before
+ *     it touches anything; what is stored of it is only what can be stored.
+ *  7. An intent id is its author's: the same id from another user is refused
+ *     (CONFLICT_EXISTS, not stored) instead of answering with someone else's
+ *     outcome.
  */
 import {
   OutcomeStatus,
@@ -33,7 +41,7 @@ import { SQLSTATE, sqlState, violatedConstraint } from '../db/sql.ts';
 import type { Tx } from '../db/sql.ts';
 import { loadIntentState } from './load-state.ts';
 import { findOutcome, insertOutcome, toOutcome } from './outcomes.ts';
-import type { StoredOutcome } from './outcomes.ts';
+import type { FoundOutcome, StoredOutcome } from './outcomes.ts';
 
 export interface IntentTiming {
   /** Server time when the request arrived. */
@@ -65,11 +73,17 @@ export interface ExecutedIntent {
 export async function executeIntent(tx: Tx, request: IntentRequest): Promise<ExecutedIntent> {
   const { raw, actor } = request;
   const stored = await findOutcome(tx, raw.id);
-  if (stored !== undefined) return { outcome: stored, effects: [], replayed: true };
+  if (stored !== undefined) return replay(stored, actor);
 
+  if (containsNul(raw)) {
+    return reject(tx, request, null, domainError('INVALID_INTENT', 'Malformed intent: text must not contain NUL characters'), null);
+  }
   const parsed = parseIntent(raw);
   if (!parsed.ok) return reject(tx, request, null, parsed.error, null);
   const intent = parsed.value;
+  if (storableTime(Date.parse(intent.occurred_at)) === null) {
+    return reject(tx, request, intent, domainError('INVALID_INTENT', 'Malformed intent: occurred_at must be between the years 1 and 9999'), null);
+  }
 
   try {
     return await tx.savepoint(async (sp) => {
@@ -101,6 +115,7 @@ export async function executeIntent(tx: Tx, request: IntentRequest): Promise<Exe
         effective_at: time.effectiveAt,
         time_source: time.timeSource,
         status,
+        code: null,
         message: time.adjusted ? adjustmentMessage(time.clampedBy) : null,
       };
       await insertOutcome(sp, outcome, { replace: true });
@@ -115,7 +130,13 @@ export async function executeIntent(tx: Tx, request: IntentRequest): Promise<Exe
     }
     if (sqlState(error) === SQLSTATE.uniqueViolation && violatedConstraint(error) === 'applied_intents_pkey') {
       const first = await findOutcome(tx, raw.id);
-      if (first !== undefined) return { outcome: first, effects: [], replayed: true };
+      if (first !== undefined) return replay(first, actor);
+    }
+    if (sqlState(error)?.startsWith('22') === true) {
+      const invalid = domainError('INVALID_INTENT', 'Malformed intent: a value is out of the range the database can store', {
+        sqlstate: sqlState(error) ?? null,
+      });
+      return reject(tx, request, intent, invalid, null);
     }
     if (isConstraintViolation(error)) {
       const conflict = domainError('CONFLICT_INVALID_STATE', 'This change conflicts with a concurrent one; the current state does not allow it.', {
@@ -162,7 +183,7 @@ async function reject(
   const inserted = await insertOutcome(tx, row, { ifAbsent: true });
   if (!inserted) {
     const first = await findOutcome(tx, request.raw.id);
-    if (first !== undefined) return { outcome: first, effects: [], replayed: true };
+    if (first !== undefined) return replay(first, request.actor);
   }
   if (audit !== null) await applyEffects(tx, [audit]);
   return { outcome: toOutcome(row), effects: [], replayed: false };
@@ -170,14 +191,14 @@ async function reject(
 
 function pendingRow(request: IntentRequest, intent: Intent | null): StoredOutcome {
   const { raw, timing } = request;
-  const occurred = typeof raw['occurred_at'] === 'string' ? Date.parse(raw['occurred_at']) : Number.NaN;
+  const occurred = typeof raw['occurred_at'] === 'string' ? storableTime(Date.parse(raw['occurred_at'])) : null;
   return {
     id: raw.id,
     user_id: request.actor.user_id,
     device_id: request.deviceId,
-    kind: intent?.kind ?? (typeof raw['kind'] === 'string' ? raw['kind'].slice(0, 64) : 'unknown'),
+    kind: intent?.kind ?? (typeof raw['kind'] === 'string' ? raw['kind'].replaceAll('\u0000', '').slice(0, 64) : 'unknown'),
     args: intent?.args ?? null,
-    occurred_at: Number.isFinite(occurred) ? occurred : null,
+    occurred_at: occurred,
     sent_at: timing.sentAt,
     received_at: timing.receivedAt,
     effective_at: null,
@@ -187,6 +208,35 @@ function pendingRow(request: IntentRequest, intent: Intent | null): StoredOutcom
     message: 'pending',
     details: null,
   };
+}
+
+/** A stored outcome answered again (invariants 2 and 7). */
+function replay(stored: FoundOutcome, actor: Actor): ExecutedIntent {
+  if (stored.user_id === actor.user_id) return { outcome: stored.outcome, effects: [], replayed: true };
+  const outcome: Outcome = {
+    id: stored.outcome.id,
+    status: OutcomeStatus.rejected,
+    code: 'CONFLICT_EXISTS',
+    message: 'This intent id was already used by another user; give the intent a new id.',
+  };
+  return { outcome, effects: [], replayed: true };
+}
+
+/** The earliest and latest instants Postgres timestamptz and ISO-8601 (4-digit years) share. */
+const MIN_STORABLE: Millis = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_STORABLE: Millis = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** The time if Postgres can store it (years 1–9999), else null. */
+export function storableTime(ms: Millis): Millis | null {
+  return Number.isFinite(ms) && ms >= MIN_STORABLE && ms <= MAX_STORABLE ? ms : null;
+}
+
+/** Whether any string (or key) in a JSON value holds NUL, which Postgres text and jsonb refuse. */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((item) => containsNul(item, depth + 1));
+  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item, depth + 1));
 }
 
 /** Audit rows a rule writes do not know the device; the executor does. */

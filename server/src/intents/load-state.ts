@@ -13,6 +13,16 @@
  *     I7); the SOP row for SOP intents; the booking row for booking intents.
  *  3. Locks are always taken root-first in the same order, so two intents
  *     never wait on each other in opposite orders.
+ *  4. The actor's user row is locked FOR NO KEY UPDATE, not FOR UPDATE:
+ *     every intent inserts an applied_intents row referencing its user, which
+ *     takes a KEY SHARE lock on that row until the batch commits, and FOR
+ *     UPDATE would wait on (or deadlock with) every other in-flight batch of
+ *     the same person. NO KEY UPDATE still serialises run.start against
+ *     run.start.
+ *  5. `previousEventAt` is the latest recorded change of the target: the
+ *     task row, its open session's last heartbeat, and for a checklist item
+ *     the item itself, so the clamp the executor reports is the one the rule
+ *     applies (task-lifecycle's transitionTime).
  */
 import { intentTarget, stateFrom } from '@stint/shared';
 import type { Actor, Intent, Millis, State, StateRows } from '@stint/shared';
@@ -33,7 +43,11 @@ export async function loadIntentState(tx: Queryable, intent: Intent, actor: Acto
     case 'checklist_item': {
       if (intent.kind === 'checklist.add') return loadTask(tx, intent.args.task_id, [intent.args.checklist_item_id]);
       const item = await selectRow(tx, 'checklist_items', { id: target.id });
-      return item === undefined ? empty() : loadTask(tx, item.task_id);
+      if (item === undefined) return empty();
+      const loaded = await loadTask(tx, item.task_id);
+      // The item as read under the task lock (it may have changed while we waited).
+      const locked = loaded.state.checklist_items.get(item.id);
+      return { ...loaded, previousEventAt: latest(loaded.previousEventAt, locked?.updated_at ?? null) };
     }
     case 'run':
       return intent.kind === 'run.start' ? loadRunStart(tx, target.id, intent.args.sop_id, actor) : loadRun(tx, target.id);
@@ -60,7 +74,7 @@ async function loadTask(tx: Queryable, taskId: string, extraItemIds: readonly st
   // An item id reused from another task must still be seen (so the rule can refuse it).
   const extra = extraItemIds.length === 0 ? [] : await selectRows(tx, 'checklist_items', { id: extraItemIds });
   const rows: StateRows = { tasks: [task], work_sessions: open, checklist_items: [...items, ...extra.filter((i) => i.task_id !== taskId)], user_task_totals: totals };
-  return { state: stateFrom(rows), previousEventAt: task.updated_at };
+  return { state: stateFrom(rows), previousEventAt: latest(task.updated_at, open[0]?.last_heartbeat_at ?? null) };
 }
 
 async function loadRun(tx: Queryable, runId: string): Promise<LoadedState> {
@@ -75,7 +89,7 @@ async function loadRun(tx: Queryable, runId: string): Promise<LoadedState> {
 
 /** The actor (locked), their active run, the run id if taken, the SOP and its confirmed versions. */
 async function loadRunStart(tx: Queryable, runId: string, sopId: string, actor: Actor): Promise<LoadedState> {
-  await selectRow(tx, 'users', { id: actor.user_id }, { forUpdate: true });
+  await tx`SELECT 1 FROM users WHERE id = ${actor.user_id} FOR NO KEY UPDATE`;
   const [active, existing, sops, versions] = await Promise.all([
     selectRows(tx, 'procedure_runs', { worker_id: actor.user_id, status: ['in_progress', 'paused'] }),
     selectRows(tx, 'procedure_runs', { id: runId }),
@@ -94,6 +108,10 @@ async function loadSop(tx: Queryable, sopId: string): Promise<LoadedState> {
     selectRows(tx, 'procedure_runs', { sop_id: sopId, status: ['in_progress', 'paused'] }),
   ]);
   return { state: stateFrom({ sops: [sop], sop_versions: versions, procedure_runs: active }), previousEventAt: sop.updated_at };
+}
+
+function latest(a: Millis | null, b: Millis | null): Millis | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 function empty(): LoadedState {

@@ -25,12 +25,25 @@ export interface StoredOutcome {
   readonly details: Readonly<Record<string, unknown>> | null;
 }
 
+export interface FoundOutcome {
+  readonly outcome: Outcome;
+  /** Whose intent it was: an id is answered only to its author. */
+  readonly user_id: string;
+}
+
 /** The stored outcome of an intent id, as the wire shape; undefined when never seen. */
-export async function findOutcome(db: Queryable, id: string): Promise<Outcome | undefined> {
+export async function findOutcome(db: Queryable, id: string): Promise<FoundOutcome | undefined> {
   const rows = await db<RawOutcome[]>`SELECT * FROM applied_intents WHERE id = ${id}`;
   const raw = rows[0];
   if (raw === undefined) return undefined;
-  return toOutcome(readOutcome(raw));
+  return { outcome: toOutcome(readOutcome(raw)), user_id: raw.user_id };
+}
+
+/** The whole stored row of an intent id (both clocks, time source), for tests and audits. */
+export async function readStoredOutcome(db: Queryable, id: string): Promise<StoredOutcome | undefined> {
+  const rows = await db<RawOutcome[]>`SELECT * FROM applied_intents WHERE id = ${id}`;
+  const raw = rows[0];
+  return raw === undefined ? undefined : readOutcome(raw);
 }
 
 /**

@@ -172,6 +172,7 @@ function modelStep(m: Model, op: Op, now: number, who: Actor): typeof NOTHING | 
     }
     case 'set_status':
       if (hasItems(id)) throw new Refused('STATUS_DERIVED');
+      if (op.status === 'in-progress' && t.status === 'in-progress' && t.claimedBy !== who.user_id) throw new Refused('CONFLICT_CLAIMED');
       return move(id, t, op.status);
     case 'claim':
       if (t.status === 'done') throw new Refused('CONFLICT_INVALID_STATE');

@@ -50,6 +50,14 @@ describe('manual task status (seed 000 PUT, native PATCH, seed 004 PATCH)', () =
     expect(result.ok ? null : result.error.code).toBe('CONFLICT_INVALID_STATE');
   });
 
+  test('in-progress on a task already in progress for someone else is 409 CONFLICT_CLAIMED; for its claimer a no-op', () => {
+    const task = taskRow({ id: 't1', status: TaskStatus.inProgress, claimed_by: 'w2', assigned_at: T0 });
+    const snap = snapshot(task, { open_session: openSessionRow({ id: 's', task_id: 't1', user_id: 'w2' }) });
+    const result = setTaskStatus(snap, { status: TaskStatus.inProgress }, contextAt(T0 + MINUTE, worker));
+    expect(result.ok ? null : result.error.code).toBe('CONFLICT_CLAIMED');
+    expect(setTaskStatus(snap, { status: TaskStatus.inProgress }, contextAt(T0 + MINUTE, actor('w2')))).toEqual({ ok: true, value: [] });
+  });
+
   test.each([TaskStatus.todo, TaskStatus.backlog])('reopening done → %s is allowed', (status) => {
     const task = taskRow({ id: 't1', status: TaskStatus.done });
     const result = setTaskStatus(snapshot(task), { status }, contextAt(T0, worker));

@@ -10,19 +10,26 @@
  *  I2–I5 an atomic task moves through `moveTask` (reason `status_change`), so
  *     the session opens or closes with the status; done → in-progress is 409
  *     CONFLICT_INVALID_STATE, while reopening done → todo/backlog is allowed.
+ *  I3 in-progress → in-progress is a no-op for the claimer and 409
+ *     CONFLICT_CLAIMED for anyone else (seed 000: "claimed by someone else →
+ *     409"), so of N people racing to pick up one task exactly one wins.
  */
 import type { RuleContext } from '../context.ts';
 import type { Effect } from '../effects.ts';
 import { err } from '../result.ts';
 import type { Result } from '../result.ts';
 import { isAtomic } from '../checklist/derive.ts';
-import { EndReason } from '../rows.ts';
-import type { TaskStatus } from '../rows.ts';
-import { statusDerived } from './task-errors.ts';
+import { EndReason, TaskStatus } from '../rows.ts';
+import { claimedConflict, statusDerived } from './task-errors.ts';
 import { moveTask } from './task-lifecycle.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
 export function setTaskStatus(snap: TaskSnapshot, args: { readonly status: TaskStatus }, ctx: RuleContext): Result<Effect[]> {
   if (!isAtomic(snap.items)) return err(statusDerived(snap.task));
+  // Seed 000: in-progress on a task someone else works on is 409, even though moveTask would see nothing to do.
+  const { task } = snap;
+  if (args.status === TaskStatus.inProgress && task.status === TaskStatus.inProgress && task.claimed_by !== ctx.actor.user_id) {
+    return err(claimedConflict(task));
+  }
   return moveTask(snap, args.status, ctx, EndReason.statusChange);
 }

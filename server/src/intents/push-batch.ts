@@ -1,0 +1,98 @@
+/**
+ * One sync push (API.md "Sync push", DESIGN §3–§4): a device's batch of
+ * journaled intents, applied in order in ONE transaction, each through
+ * `executeIntent` in its own savepoint.
+ *
+ * Invariants:
+ *  1. Exactly one outcome per intent of the batch, in the batch's order
+ *     (a repeated id answers the stored outcome of its first copy).
+ *  2. A rejection undoes nothing else: each intent has its own savepoint,
+ *     and its rejected outcome is recorded outside it.
+ *  3. The device's clock offset is estimated once per batch, from `sent_at`
+ *     and the server's receive time, and applies to every intent in it.
+ *  4. A batch that loses a deadlock or a serialisation conflict with another
+ *     batch (intents lock their aggregates in journal order, so two batches
+ *     can take the same locks in opposite orders) is retried from the start
+ *     as a whole: its first attempt rolled back entirely, so retrying cannot
+ *     apply anything twice. Only after `MAX_ATTEMPTS` does the error surface.
+ */
+import { DEFAULT_TOLERANCE_MS, estimateOffset, toIso } from '@stint/shared';
+import type { Actor, Millis, Outcome, PushRequest, PushResponse } from '@stint/shared';
+import { sqlState } from '../db/sql.ts';
+import type { AppDeps } from '../http/env.ts';
+import { executeIntent } from './execute.ts';
+import type { IntentTiming } from './execute.ts';
+
+export const MAX_ATTEMPTS = 5;
+
+/** What the batch needs of the app: the database, the clock, the look-back window. */
+export type PushDeps = Pick<AppDeps, 'sql' | 'clock' | 'config'>;
+
+export interface PushOptions {
+  /** Called once per outcome after the batch committed (metrics, logs). */
+  readonly onOutcome?: (outcome: Outcome) => void;
+}
+
+export async function pushBatch(deps: PushDeps, actor: Actor, batch: PushRequest, options: PushOptions = {}): Promise<PushResponse> {
+  const receivedAt = deps.clock();
+  const sentAt = Date.parse(batch.sent_at);
+  const timing: IntentTiming = {
+    receivedAt,
+    offsetMs: estimateOffset(sentAt, receivedAt),
+    sentAt,
+    lookBackMs: deps.config.LOOK_BACK_S * 1000,
+    toleranceMs: DEFAULT_TOLERANCE_MS,
+  };
+  const zone = knownZone(batch.zone);
+
+  const outcomes = await withRetry(() =>
+    deps.sql.begin(async (tx) => {
+      const done: Outcome[] = [];
+      for (const raw of batch.intents) {
+        const executed = await executeIntent(tx, { raw, actor, deviceId: batch.device_id, zone, timing });
+        done.push(executed.outcome);
+      }
+      return done;
+    }),
+  );
+  if (options.onOutcome !== undefined) for (const outcome of outcomes) options.onOutcome(outcome);
+  return { server_time: toIso(deps.clock()), outcomes };
+}
+
+/**
+ * The device's zone if this runtime knows it, else UTC. A zone the server's
+ * ICU does not know (newer than its tz data) must not make every push of that
+ * device fail forever; its sessions are then recorded in UTC.
+ */
+export function knownZone(zone: string | undefined): string {
+  if (zone === undefined) return 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** SQLSTATEs after which the whole transaction may simply be run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const state = sqlState(error);
+      if (n >= MAX_ATTEMPTS || state === undefined || !RETRYABLE.has(state)) throw error;
+      await pause(backoffMs(n));
+    }
+  }
+}
+
+/** Short, jittered: the other transaction usually commits within milliseconds. */
+function backoffMs(attempt: number): Millis {
+  return Math.round((2 ** attempt) * 5 * (0.5 + Math.random()));
+}
+
+function pause(ms: Millis): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,54 @@
+/**
+ * Sync push (API.md "Sync push"): a device drains its intent journal here.
+ *
+ *   POST /api/v1/sync/push (signed in)
+ *     {device_id, sent_at, intents: [{id, kind, args, occurred_at}], zone?}
+ *     → 200 {data: {server_time, outcomes: [{id, status, code?, message?, effective_at?}]}}
+ *
+ * Invariants:
+ *  1. A malformed batch (schema, more than MAX_BATCH_SIZE intents, an id or
+ *     device id Postgres cannot store, a sent_at outside years 1–9999) is a
+ *     400 INVALID_INPUT and nothing is applied; a malformed single intent is
+ *     that intent's rejected outcome (INVALID_INTENT).
+ *  2. The route is thin: the batch goes to `pushBatch` (one transaction,
+ *     one savepoint per intent, the rules in shared).
+ */
+import { PushRequestSchema, PushResponseSchema } from '@stint/shared';
+import { currentUser, requireUser } from '../auth/middleware.ts';
+import type { AppDeps } from '../http/env.ts';
+import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse } from '../http/router.ts';
+import type { Router } from '../http/router.ts';
+import { containsNul, storableTime } from '../intents/execute.ts';
+import { pushBatch } from '../intents/push-batch.ts';
+
+/** The shared batch schema plus what Postgres must be able to store for every outcome. */
+export const PushBodySchema = PushRequestSchema.superRefine((batch, ctx) => {
+  if (batch.device_id.includes('\u0000')) ctx.addIssue({ code: 'custom', path: ['device_id'], message: 'must not contain NUL characters' });
+  if (storableTime(Date.parse(batch.sent_at)) === null) {
+    ctx.addIssue({ code: 'custom', path: ['sent_at'], message: 'must be between the years 1 and 9999' });
+  }
+  batch.intents.forEach((intent, index) => {
+    if (containsNul(intent.id)) ctx.addIssue({ code: 'custom', path: ['intents', index, 'id'], message: 'must not contain NUL characters' });
+  });
+});
+
+const push = createRoute({
+  method: 'post',
+  path: '/api/v1/sync/push',
+  tags: ['sync'],
+  summary: "Apply a device's journaled intents in order; one outcome per intent",
+  middleware: [requireUser] as const,
+  request: { body: jsonBody(PushBodySchema) },
+  responses: {
+    200: jsonResponse(dataOf(PushResponseSchema), 'One outcome per intent, in order'),
+    ...errorResponses(400, 401),
+  },
+});
+
+export function registerSyncRoutes(app: Router, deps: AppDeps): void {
+  app.openapi(push, async (c) => {
+    const user = currentUser(c);
+    const data = await pushBatch(deps, { user_id: user.id, role: user.role }, c.req.valid('json'));
+    return c.json({ data }, 200);
+  });
+}
