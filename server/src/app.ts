@@ -23,7 +23,11 @@ import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerBookingRoutes } from './routes/bookings.ts';
+import { registerCronRoutes } from './routes/cron.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMetricsRoutes } from './routes/metrics.ts';
+import { registerOpenApiRoutes } from './routes/openapi.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSeed000Routes } from './routes/seed-000.ts';
@@ -60,6 +64,10 @@ const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
   registerWorkSessionRoutes,
   registerSeed000Routes,
   registerSeed004Routes,
+  registerBookingRoutes,
+  registerCronRoutes,
+  registerMetricsRoutes,
+  registerOpenApiRoutes,
 ];
 
 export function createApp(options: AppOptions): App {
