@@ -114,6 +114,14 @@ describe('seed 000: B. transition to in-progress (pick up / resume)', () => {
     expect(errorOf(res).details).toMatchObject({ claimed_by: worker2.user.id });
   });
 
+  test('in-progress on a task someone else is working on → 409 CONFLICT_CLAIMED, their session untouched', async () => {
+    const task = await createTask(t, supervisor.token);
+    await put(task.id, { task_status: 'in-progress' }, worker2.token);
+    t.clock.advance(5_000);
+    await expectRefused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
+    expect(await openSessions(task.id)).toMatchObject([{ user_id: worker2.user.id }]);
+  });
+
   test('a done task cannot be resumed → 409 CONFLICT_INVALID_STATE, nothing changed', async () => {
     const task = await createTask(t, supervisor.token, { status: 'done' });
     await expectRefused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_INVALID_STATE');

@@ -312,6 +312,8 @@ describe('PATCH /api/v1/tasks/:id', () => {
     await taskAction(t, worker2.token, task.id, 'claim');
     await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
     await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'done' } }, 409, 'CONFLICT_CLAIMED');
+    await t.request('POST', '/api/v1/me/work-sessions/start', { token: worker2.token, body: { task_id: task.id } });
+    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
   });
 
   test('a manual status on a task with checklist items → 400 STATUS_DERIVED with seed 004\'s message, nothing changed', async () => {
