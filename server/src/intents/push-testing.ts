@@ -8,15 +8,15 @@ import { toIso } from '@stint/shared';
 import type { IntentArgs, IntentKind, Millis, Outcome, PushResponse } from '@stint/shared';
 import type { TestApp, TestResponse } from '../testing/test-app.ts';
 
-export interface RawIntent {
+export interface RawIntent<A = unknown> {
   readonly id: string;
   readonly kind: string;
-  readonly args: unknown;
+  readonly args: A;
   readonly occurred_at: string;
 }
 
 /** An intent of `kind` recorded at device time `at` (epoch ms); a fresh id unless given. */
-export function intentAt<K extends IntentKind>(kind: K, args: IntentArgs<K>, at: Millis, id: string = randomUUID()): RawIntent {
+export function intentAt<K extends IntentKind>(kind: K, args: IntentArgs<K>, at: Millis, id: string = randomUUID()): RawIntent<IntentArgs<K>> {
   return { id, kind, args, occurred_at: toIso(at) };
 }
 
