@@ -39,6 +39,8 @@ export const EndReason = {
   complete: 'complete',
   release: 'release',
   staleTimeout: 'stale_timeout',
+  /** A closed session synthesised from a legacy accumulated total (seed 003 migration), so I4 holds for migrated time. */
+  migrated: 'migrated',
 } as const;
 export type EndReason = (typeof EndReason)[keyof typeof EndReason];
 export const END_REASONS: readonly EndReason[] = Object.values(EndReason);

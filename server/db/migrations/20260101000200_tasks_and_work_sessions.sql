@@ -37,7 +37,8 @@ CREATE TABLE work_sessions (
   started_at         timestamptz NOT NULL,
   last_heartbeat_at  timestamptz NOT NULL,
   ended_at           timestamptz,
-  ended_reason       text CHECK (ended_reason IN ('pause', 'status_change', 'complete', 'release', 'stale_timeout')),
+  -- 'migrated': a closed session standing for legacy accumulated time (migration 000600).
+  ended_reason       text CHECK (ended_reason IN ('pause', 'status_change', 'complete', 'release', 'stale_timeout', 'migrated')),
   zone               text NOT NULL,
   offline            boolean NOT NULL,
   created_at         timestamptz NOT NULL,

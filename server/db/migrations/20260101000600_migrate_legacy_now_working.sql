@@ -4,7 +4,13 @@
 --
 --   user_task_now_working_time (user_id, task_id, accumulated_s)
 --     → user_task_totals (accumulated_ms = accumulated_s * 1000, every second kept)
---       and the same time added to tasks.time_spent_ms (task total = sum over users).
+--       and the same time added to tasks.time_spent_ms (task total = sum over users),
+--       backed by one synthetic closed work session per (user, task) with
+--       ended_reason 'migrated' and exactly that duration: sessions are the
+--       source of truth for time (I4), so migrated time needs sessions too.
+--       A task's synthetic sessions are stacked back to back, ending where its
+--       earliest existing session starts (or at the migration time), so they
+--       never overlap each other or a real session (I5).
 --   user_now_working (user_id, task_id, project_id, started_at, updated_at), one row per user
 --     → an open work session (started_at, last_heartbeat_at = updated_at),
 --       the task in-progress and claimed by that user (I2, I3).
@@ -96,6 +102,25 @@ BEGIN
     SELECT 'legacy-' || user_id || '-' || task_id, task_id, user_id, started_at, updated_at,
            NULL, NULL, 'UTC', false, now()
     FROM legacy_opening;
+
+  -- I4: the migrated time as closed sessions. Per task, users in id order,
+  -- the stack ends at the task's earliest session start (the open legacy
+  -- session just created included) or at now(), whichever is earlier.
+  INSERT INTO work_sessions
+      (id, task_id, user_id, started_at, last_heartbeat_at, ended_at, ended_reason, zone, offline, created_at)
+    SELECT 'migrated-' || user_id || '-' || task_id, task_id, user_id,
+           anchor - stacked * interval '1 millisecond',
+           anchor - (stacked - ms) * interval '1 millisecond',
+           anchor - (stacked - ms) * interval '1 millisecond',
+           'migrated', 'UTC', false, now()
+    FROM (
+      SELECT m.user_id, m.task_id, m.ms,
+             sum(m.ms) OVER (PARTITION BY m.task_id ORDER BY m.user_id DESC ROWS UNBOUNDED PRECEDING) AS stacked,
+             -- Whole milliseconds, like every time the server writes.
+             least(date_trunc('milliseconds', now()), (SELECT min(s.started_at) FROM work_sessions s WHERE s.task_id = m.task_id)) AS anchor
+      FROM (SELECT user_id, task_id, sum(accumulated_ms) AS ms FROM legacy_totals GROUP BY user_id, task_id) AS m
+      WHERE m.ms > 0
+    ) AS stack;
   UPDATE tasks t
     SET status = 'in-progress',
         claimed_by = o.user_id,

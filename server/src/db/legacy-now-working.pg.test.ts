@@ -3,6 +3,8 @@
  * user_task_now_working_time) moves into work sessions and totals, keeping
  * every accumulated second, and disappears. Validated on an empty database
  * and with fixtures (seed 003 "Validar migración en DB vacía y con fixtures").
+ * Migrated totals are backed by synthetic closed sessions ('migrated'), so
+ * the consistency query (I1–I5) holds after every case.
  */
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,10 +12,19 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import type { TestDatabase } from '../testing/create-test-database.ts';
+import { checkConsistency } from './consistency.ts';
 import { MIGRATIONS_DIR, migrate } from './migrate.ts';
 import { selectRows } from './rows.ts';
 
 const at = (hhmm: string): number => Date.parse(`2026-01-16T${hhmm}:00Z`);
+const S = 1000;
+
+/** The synthetic sessions the migration made, as [task, user, started_at, ended_at]. */
+async function migratedSessions(db: TestDatabase): Promise<[string, string, number, number | null][]> {
+  const rows = await selectRows(db.sql, 'work_sessions', { ended_reason: 'migrated' });
+  for (const row of rows) expect(row).toMatchObject({ zone: 'UTC', offline: false, last_heartbeat_at: row.ended_at });
+  return rows.map((r) => [r.task_id, r.user_id, r.started_at, r.ended_at]);
+}
 const databases: TestDatabase[] = [];
 afterAll(async () => {
   await Promise.all(databases.map((db) => db.drop()));
@@ -48,6 +59,7 @@ describe('legacy now-working migration', () => {
     expect(await legacyTablesLeft(db)).toEqual([]);
     expect(await selectRows(db.sql, 'user_task_totals')).toEqual([]);
     expect(await selectRows(db.sql, 'work_sessions')).toEqual([]);
+    expect(await checkConsistency(db.sql)).toEqual([]);
   });
 
   test('fixtures: every accumulated second is kept, the active session migrates, the legacy tables are gone', async () => {
@@ -98,6 +110,14 @@ describe('legacy now-working migration', () => {
     ]);
     // User 4 was working on nothing: nothing to migrate for them.
     expect((await selectRows(db.sql, 'users')).map((u) => u.id)).toEqual(['1', '2', '3']);
+
+    // Every migrated second is a closed session, stacked before the task's open session, users in id order.
+    expect((await migratedSessions(db)).sort()).toEqual([
+      ['10', '1', at('12:00') - 435 * S, at('12:00') - 15 * S],
+      ['10', '2', at('12:00') - 15 * S, at('12:00')],
+      ['11', '1', at('10:00'), at('11:00')],
+    ].sort());
+    expect(await checkConsistency(db.sql)).toEqual([]);
   });
 
   test('fixtures against existing tasks: active rows that would break an invariant are credited as elapsed time', async () => {
@@ -116,6 +136,10 @@ describe('legacy now-working migration', () => {
         ('20', 'Shared task', 'todo', NULL, NULL, 1000, now(), now()),
         ('21', 'Finished task', 'done', '7', now(), 0, now(), now()),
         ('22', 'Claimed by Di', 'todo', '8', now(), 0, now(), now());
+      -- Task 20's existing second of work, already a session (I4 holds before the migration).
+      INSERT INTO work_sessions (id, task_id, user_id, started_at, last_heartbeat_at, ended_at, ended_reason, zone, offline, created_at)
+        VALUES ('s-20', '20', '5', '2026-01-16T11:00:00Z', '2026-01-16T11:00:01Z', '2026-01-16T11:00:01Z', 'pause', 'UTC', false, now());
+      INSERT INTO user_task_totals (user_id, task_id, accumulated_ms, updated_at) VALUES ('5', '20', 1000, now());
       -- Legacy timestamps without a time zone are UTC.
       CREATE TABLE user_now_working (
         user_id bigint PRIMARY KEY, task_id bigint, project_id bigint,
@@ -129,6 +153,9 @@ describe('legacy now-working migration', () => {
       INSERT INTO user_task_now_working_time VALUES (5, 20, 60), (6, 20, 5);
     `);
 
+    expect(await checkConsistency(db.sql)).toEqual([]);
+    const before = Date.now();
+
     await migrate(db.url);
 
     expect(await legacyTablesLeft(db)).toEqual([]);
@@ -137,7 +164,7 @@ describe('legacy now-working migration', () => {
     expect(open.map((s) => [s.task_id, s.user_id, s.started_at])).toEqual([['20', '6', at('12:15')]]);
     const totals = await selectRows(db.sql, 'user_task_totals');
     expect(totals.map((t) => [t.user_id, t.task_id, t.accumulated_ms])).toEqual([
-      ['5', '20', 60_000 + 600_000], // 60 s accumulated + 10 min of work not yet counted
+      ['5', '20', 1000 + 60_000 + 600_000], // its second, 60 s accumulated + 10 min of work not yet counted
       ['6', '20', 5_000],
       ['7', '21', 60_000], // the task is done: no session, the minute is kept
       ['9', '22', 30_000], // claimed by someone else (I3): no session, the 30 s are kept
@@ -148,5 +175,22 @@ describe('legacy now-working migration', () => {
       ['21', 'done', '7', 60_000],
       ['22', 'todo', '8', 30_000],
     ]);
+
+    // Task 20's stack ends where its existing session starts (11:00); tasks without sessions end at the migration time.
+    const migrated = await migratedSessions(db);
+    expect(migrated.filter(([task]) => task === '20')).toEqual([
+      ['20', '5', at('11:00') - 665 * S, at('11:00') - 5 * S],
+      ['20', '6', at('11:00') - 5 * S, at('11:00')],
+    ]);
+    const others = migrated.filter(([task]) => task !== '20');
+    expect(others.map(([task, user, start, end]) => [task, user, (end ?? 0) - start])).toEqual([
+      ['21', '7', 60_000],
+      ['22', '9', 30_000],
+    ]);
+    for (const [, , , end] of others) {
+      expect(end).toBeGreaterThanOrEqual(before - 1000);
+      expect(end).toBeLessThanOrEqual(Date.now());
+    }
+    expect(await checkConsistency(db.sql)).toEqual([]);
   });
 });
