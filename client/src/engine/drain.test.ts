@@ -282,9 +282,8 @@ describe('supervisor and worker', () => {
 });
 
 async function eventuallyRows(dbName: string, check: (rows: JournalRow[]) => boolean): Promise<JournalRow[]> {
-  let rows: JournalRow[] = [];
   for (let i = 0; i < 200; i++) {
-    rows = await journalRows(dbName);
+    const rows = await journalRows(dbName);
     if (check(rows)) return rows;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
