@@ -71,7 +71,7 @@ function modelView(replica: MemoryReplica, acts: readonly ModelIntent[], known: 
 
 function expectSameState(actual: State, expected: State): void {
   for (const table of Object.keys(expected) as TableName[]) {
-    expect(new Map(actual[table])).toEqual(new Map(expected[table]));
+    expect(new Map(actual[table] as ReadonlyMap<string, unknown>)).toEqual(new Map(expected[table] as ReadonlyMap<string, unknown>));
   }
 }
 
