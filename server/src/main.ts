@@ -15,6 +15,9 @@ import { migrate } from './db/migrate.ts';
 import { createSql } from './db/sql.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { schedulerJobs } from './scheduler/jobs.ts';
+import { startScheduler } from './scheduler/scheduler.ts';
 
 const EMBEDDED_DATABASE = 'stint';
 
@@ -48,9 +51,15 @@ async function main(): Promise<void> {
     stops.push(() => sql.end({ timeout: 5 }));
     const authKeys = await loadAuthKeys(sql, config, systemClock);
     announceAdminToken(config, authKeys.adminToken, authKeys.adminTokenGenerated, logger);
-    const app = createApp({ sql, config, clock: systemClock, logger, authKeys });
+    const metrics = createMetrics({ processMetrics: true });
+    const app = createApp({ sql, config, clock: systemClock, logger, authKeys, metrics });
     await listen(app.fetch, config.PORT, stops);
     logger.info({ port: config.PORT, url: `http://localhost:${config.PORT}` }, 'listening');
+    // Stale sessions and bookings, every SCHEDULER_INTERVAL_S; stopped first (stops run in reverse).
+    const schedulerLog = logger.child({ component: 'scheduler' });
+    const jobs = schedulerJobs({ sql, config, clock: systemClock, logger: schedulerLog, metrics });
+    const scheduler = startScheduler({ jobs, intervalMs: config.SCHEDULER_INTERVAL_S * 1000, logger: schedulerLog });
+    stops.push(() => scheduler.stop());
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
     await shutdown('start-up failure');
