@@ -17,23 +17,18 @@
  *     apply anything twice. Only after `MAX_ATTEMPTS` does the error surface.
  */
 import { DEFAULT_TOLERANCE_MS, estimateOffset, toIso } from '@stint/shared';
-import type { Actor, Millis, Outcome, PushRequest, PushResponse } from '@stint/shared';
+import type { Actor, Millis, PushRequest, PushResponse } from '@stint/shared';
 import { sqlState } from '../db/sql.ts';
 import type { AppDeps } from '../http/env.ts';
 import { executeIntent } from './execute.ts';
-import type { IntentTiming } from './execute.ts';
+import type { ExecutedIntent, IntentTiming } from './execute.ts';
 
 export const MAX_ATTEMPTS = 5;
 
-/** What the batch needs of the app: the database, the clock, the look-back window. */
-export type PushDeps = Pick<AppDeps, 'sql' | 'clock' | 'config'>;
+/** What the batch needs of the app: the database, the clock, the look-back window; metrics if any. */
+export type PushDeps = Pick<AppDeps, 'sql' | 'clock' | 'config'> & Partial<Pick<AppDeps, 'metrics'>>;
 
-export interface PushOptions {
-  /** Called once per outcome after the batch committed (metrics, logs). */
-  readonly onOutcome?: (outcome: Outcome) => void;
-}
-
-export async function pushBatch(deps: PushDeps, actor: Actor, batch: PushRequest, options: PushOptions = {}): Promise<PushResponse> {
+export async function pushBatch(deps: PushDeps, actor: Actor, batch: PushRequest): Promise<PushResponse> {
   const receivedAt = deps.clock();
   const sentAt = Date.parse(batch.sent_at);
   const timing: IntentTiming = {
@@ -45,18 +40,16 @@ export async function pushBatch(deps: PushDeps, actor: Actor, batch: PushRequest
   };
   const zone = knownZone(batch.zone);
 
-  const outcomes = await withRetry(() =>
+  const executed = await withRetry(() =>
     deps.sql.begin(async (tx) => {
-      const done: Outcome[] = [];
-      for (const raw of batch.intents) {
-        const executed = await executeIntent(tx, { raw, actor, deviceId: batch.device_id, zone, timing });
-        done.push(executed.outcome);
-      }
+      const done: ExecutedIntent[] = [];
+      for (const raw of batch.intents) done.push(await executeIntent(tx, { raw, actor, deviceId: batch.device_id, zone, timing }));
       return done;
     }),
   );
-  if (options.onOutcome !== undefined) for (const outcome of outcomes) options.onOutcome(outcome);
-  return { server_time: toIso(deps.clock()), outcomes };
+  // Counted once committed, and only when recorded now: a replay is not a second outcome.
+  for (const { outcome, replayed } of executed) if (!replayed) deps.metrics?.recordOutcome(outcome);
+  return { server_time: toIso(deps.clock()), outcomes: executed.map((e) => e.outcome) };
 }
 
 /**

@@ -23,7 +23,7 @@ export interface RanIntent {
 }
 
 export async function runIntent<K extends IntentKind>(
-  deps: Pick<AppDeps, 'sql' | 'clock' | 'config'>,
+  deps: Pick<AppDeps, 'sql' | 'clock' | 'config'> & Partial<Pick<AppDeps, 'metrics'>>,
   user: Pick<UserRow, 'id' | 'role'>,
   kind: K,
   args: IntentArgs<K>,
@@ -41,6 +41,7 @@ export async function runIntent<K extends IntentKind>(
     }),
   );
   const { outcome } = executed;
+  if (!executed.replayed) deps.metrics?.recordOutcome(outcome);
   if (outcome.status === 'rejected') throw new DomainError(outcome.code, outcome.message, outcome.details ?? {});
   return { id, outcome, effects: executed.effects };
 }

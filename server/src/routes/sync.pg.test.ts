@@ -125,6 +125,30 @@ describe('sync push: batches', () => {
   });
 });
 
+describe('sync push: metrics', () => {
+  /** stint_intents_total by "status code" from GET /metrics. */
+  async function intentCounts(): Promise<Record<string, number>> {
+    const res = await t.request('GET', '/metrics');
+    const counts: Record<string, number> = {};
+    for (const [, status, code, n] of String(res.body).matchAll(/^stint_intents_total\{status="([^"]*)",code="([^"]*)"\} (\d+)$/gm)) {
+      counts[`${status} ${code}`.trim()] = Number(n);
+    }
+    return counts;
+  }
+
+  test('each outcome recorded now is counted once in stint_intents_total; a replay is not counted again', async () => {
+    const task = await newTask();
+    const intents = [intentAt('task.claim', { task_id: task }, T), intentAt('work.heartbeat', { task_id: task }, T)];
+    const before = await intentCounts();
+    await pushOk(t, ana.token, intents);
+    const after = await intentCounts();
+    expect((after['accepted'] ?? 0) - (before['accepted'] ?? 0)).toBe(1);
+    expect((after['rejected CONFLICT_INVALID_STATE'] ?? 0) - (before['rejected CONFLICT_INVALID_STATE'] ?? 0)).toBe(1);
+    await pushOk(t, ana.token, intents);
+    expect(await intentCounts()).toEqual(after);
+  });
+});
+
 describe('sync push: malformed batches', () => {
   const valid = (task: string) => ({ device_id: 'device-1', sent_at: toIso(T), intents: [intentAt('task.claim', { task_id: task }, T)] });
   const cases: [string, (task: string) => unknown][] = [
