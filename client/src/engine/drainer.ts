@@ -31,15 +31,21 @@ import { intentOf } from './replay.ts';
 import { asTransportError } from './transport.ts';
 import type { Transport, TransportError } from './transport.ts';
 
-/** Timer functions, injectable so tests control time. */
+/**
+ * Timer functions, injectable so tests control time. `now` is the timers'
+ * own monotonic clock: deciding which of two timers fires first must not
+ * use the device clock, which a person (or a test) can move.
+ */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  now(): Millis;
 }
 
 export const realTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
+  now: () => performance.now(),
 };
 
 /** Why a pass should run. */
@@ -99,7 +105,7 @@ export function createDrainer(options: DrainerOptions): Drainer {
 
   const schedule = (ms: Millis): void => {
     if (stopped) return;
-    const due = clock() + ms;
+    const due = timers.now() + ms;
     if (timer !== null && timer.due <= due) return;
     clearTimer();
     const handle = timers.setTimeout(() => {

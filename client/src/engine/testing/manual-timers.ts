@@ -28,6 +28,8 @@ export function manualTimers(): ManualTimers {
     clearTimeout(handle) {
       live.delete(handle as number);
     },
+    // Virtual time stands still between fires: a timer is due `ms` from now.
+    now: () => 0,
     pending: () => [...live.values()].map((timer) => timer.ms),
     fire(maxMs = Number.POSITIVE_INFINITY) {
       const due = [...live.entries()].filter(([, timer]) => timer.ms <= maxMs);
