@@ -59,6 +59,30 @@ describe('intent executor: values and constraints', () => {
   });
 });
 
+describe('intent executor: defects', () => {
+  test('a rule that throws on corrupt stored data rejects only that intent INTERNAL, logs the cause, and the batch goes on', async () => {
+    const sop = `sop-${randomUUID()}`;
+    const now = new Date(T);
+    // A confirmed version whose task has no steps array: nothing the rules can write, only a bad migration or hand edit.
+    await db.sql`INSERT INTO sops (id, title, latest_version, created_by, deleted_at, created_at, updated_at)
+                 VALUES (${sop}, 'Corrupt', 1, ${boss.id}, NULL, ${now}, ${now})`;
+    await db.sql`INSERT INTO sop_versions (sop_id, version, title, status, tasks, created_at, confirmed_at)
+                 VALUES (${sop}, 1, 'Corrupt', 'confirmed', ${db.sql.json([{ id: 'x', title: 'No steps' }])}, ${now}, ${now})`;
+    const task = `task-${randomUUID()}`;
+    const start = intentAt('run.start', { session_id: `run-${randomUUID()}`, sop_id: sop }, T);
+    const create = intentAt('task.create', { task_id: task, title: 'After the bad one' }, T);
+    const logsBefore = t.logs.length;
+    const outcomes = await pushOk(t, boss.token, [start, create]);
+    expect(outcomes).toMatchObject([{ status: 'rejected', code: 'INTERNAL' }, { status: 'accepted' }]);
+    expect(await selectRows(db.sql, 'tasks', { id: task })).toHaveLength(1);
+    expect(await selectRows(db.sql, 'procedure_runs', { sop_id: sop })).toEqual([]);
+    const logged = t.logs.slice(logsBefore).filter((l) => l['msg'] === 'intent rejected by an internal error');
+    expect(logged).toMatchObject([{ level: 'error', intent_id: start.id, err: { type: 'TypeError' } }]);
+    // Recorded: a resend answers the same instead of failing again.
+    expect(await pushOne(t, boss.token, start)).toEqual(outcomes[0]);
+  });
+});
+
 describe('intent executor: locks', () => {
   test('run.start is not held up by another in-flight batch of the same person (user row locked FOR NO KEY UPDATE)', async () => {
     const sop = `sop-${randomUUID()}`;

@@ -24,6 +24,12 @@
  *  7. An intent id is its author's: the same id from another user is refused
  *     (CONFLICT_EXISTS, not stored) instead of answering with someone else's
  *     outcome.
+ *  8. A defect — the rule or the effect writer throwing (say on corrupt
+ *     stored data) — is that intent's rejection with code INTERNAL, recorded
+ *     and reported through `onInternalError`, never a failed batch: one bad
+ *     intent must not block a device's whole journal (I9). Database errors
+ *     that are not about the intent (lost connection, deadlock, serialisation)
+ *     still propagate, so the caller can retry the whole transaction.
  */
 import {
   OutcomeStatus,
@@ -61,6 +67,8 @@ export interface IntentRequest {
   readonly deviceId: string;
   readonly zone: string;
   readonly timing: IntentTiming;
+  /** Told about a defect turned into an INTERNAL rejection (invariant 8), to log its cause. */
+  readonly onInternalError?: (error: unknown) => void;
 }
 
 export interface ExecutedIntent {
@@ -143,6 +151,11 @@ export async function executeIntent(tx: Tx, request: IntentRequest): Promise<Exe
         constraint: violatedConstraint(error) ?? null,
       });
       return reject(tx, request, intent, conflict, null);
+    }
+    if (isDefect(error)) {
+      request.onInternalError?.(error);
+      const internal = domainError('INTERNAL', 'This change could not be applied because of an internal error; it was not applied.');
+      return reject(tx, request, intent, internal, null);
     }
     throw error;
   }
@@ -259,6 +272,17 @@ function adjustmentMessage(clampedBy: string | null): string {
     default:
       return "The device clock was off; the time was corrected to the server's clock.";
   }
+}
+
+/**
+ * A programming or data defect rather than the database or the network
+ * failing: anything thrown that is not a Postgres error and carries no
+ * error `code` (postgres.js connection errors and Node system errors do).
+ */
+function isDefect(error: unknown): boolean {
+  if (sqlState(error) !== undefined) return false;
+  if (error !== null && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') return false;
+  return true;
 }
 
 function isConstraintViolation(error: unknown): boolean {

@@ -26,7 +26,7 @@ import type { ExecutedIntent, IntentTiming } from './execute.ts';
 export const MAX_ATTEMPTS = 5;
 
 /** What the batch needs of the app: the database, the clock, the look-back window; metrics if any. */
-export type PushDeps = Pick<AppDeps, 'sql' | 'clock' | 'config'> & Partial<Pick<AppDeps, 'metrics'>>;
+export type PushDeps = Pick<AppDeps, 'sql' | 'clock' | 'config'> & Partial<Pick<AppDeps, 'metrics' | 'logger'>>;
 
 export async function pushBatch(deps: PushDeps, actor: Actor, batch: PushRequest): Promise<PushResponse> {
   const receivedAt = deps.clock();
@@ -43,7 +43,10 @@ export async function pushBatch(deps: PushDeps, actor: Actor, batch: PushRequest
   const executed = await withRetry(() =>
     deps.sql.begin(async (tx) => {
       const done: ExecutedIntent[] = [];
-      for (const raw of batch.intents) done.push(await executeIntent(tx, { raw, actor, deviceId: batch.device_id, zone, timing }));
+      for (const raw of batch.intents) {
+        const onInternalError = (err: unknown): void => deps.logger?.error({ err, intent_id: raw.id, device_id: batch.device_id }, 'intent rejected by an internal error');
+        done.push(await executeIntent(tx, { raw, actor, deviceId: batch.device_id, zone, timing, onInternalError }));
+      }
       return done;
     }),
   );

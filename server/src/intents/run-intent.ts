@@ -23,7 +23,7 @@ export interface RanIntent {
 }
 
 export async function runIntent<K extends IntentKind>(
-  deps: Pick<AppDeps, 'sql' | 'clock' | 'config'> & Partial<Pick<AppDeps, 'metrics'>>,
+  deps: Pick<AppDeps, 'sql' | 'clock' | 'config'> & Partial<Pick<AppDeps, 'metrics' | 'logger'>>,
   user: Pick<UserRow, 'id' | 'role'>,
   kind: K,
   args: IntentArgs<K>,
@@ -38,6 +38,7 @@ export async function runIntent<K extends IntentKind>(
       deviceId: API_DEVICE_ID,
       zone: options.zone ?? 'UTC',
       timing: { receivedAt: now, offsetMs: 0, sentAt: null, lookBackMs: deps.config.LOOK_BACK_S * 1000, toleranceMs: DEFAULT_TOLERANCE_MS },
+      onInternalError: (err) => deps.logger?.error({ err, intent_id: id, kind }, 'intent rejected by an internal error'),
     }),
   );
   const { outcome } = executed;

@@ -115,6 +115,30 @@ describe('sync push: batches', () => {
     expect(await selectRow(db.sql, 'tasks', { id: other })).toMatchObject({ status: 'todo', claimed_by: null });
   });
 
+  test('an id repeated within one batch is applied once; every copy answers the first one\'s outcome', async () => {
+    const task = await newTask({ claimedBy: ana });
+    const start = intentAt('work.start', { task_id: task }, T);
+    const pause = intentAt('work.pause', { task_id: task }, T);
+    const outcomes = await pushOk(t, ana.token, [start, pause, start]);
+    expect(outcomes[2]).toEqual(outcomes[0]);
+    expect(await selectRows(db.sql, 'work_sessions', { task_id: task })).toHaveLength(1);
+    expect(await selectRow(db.sql, 'tasks', { id: task })).toMatchObject({ status: 'on-hold' });
+  });
+
+  test(`a full batch of ${MAX_BATCH_SIZE} intents is applied, one outcome each, in order`, async () => {
+    const task = await newTask({ claimedBy: ana });
+    t.clock.set(T + 10 * H);
+    const intents = [
+      intentAt('work.start', { task_id: task }, T + H),
+      ...Array.from({ length: MAX_BATCH_SIZE - 2 }, (_, i) => intentAt('work.heartbeat', { task_id: task }, T + H + (i + 1) * 1000)),
+      intentAt('work.pause', { task_id: task }, T + H + MAX_BATCH_SIZE * 1000),
+    ];
+    const outcomes = await pushOk(t, ana.token, intents);
+    expect(outcomes.map((o) => o.id)).toEqual(intents.map((i) => i.id));
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(await selectRow(db.sql, 'tasks', { id: task })).toMatchObject({ status: 'on-hold', time_spent_ms: MAX_BATCH_SIZE * 1000 });
+  }, 30_000);
+
   test('sessions keep the device time zone; a zone this server does not know is stored as UTC', async () => {
     const a = await newTask({ claimedBy: ana });
     const b = await newTask({ claimedBy: ana });

@@ -48,7 +48,7 @@ const push = createRoute({
 export function registerSyncRoutes(app: Router, deps: AppDeps): void {
   app.openapi(push, async (c) => {
     const user = currentUser(c);
-    const data = await pushBatch(deps, { user_id: user.id, role: user.role }, c.req.valid('json'));
+    const data = await pushBatch({ ...deps, logger: c.var.log }, { user_id: user.id, role: user.role }, c.req.valid('json'));
     return c.json({ data }, 200);
   });
 }
