@@ -139,7 +139,11 @@ export function createDrainer(options: DrainerOptions): Drainer {
         // and the timer set below can only fire into a finished run.
         running = null;
         if (result === 'idle') schedule(options.intervalMs);
-        if (result === 'failed' && retryInMs !== null) schedule(retryInMs);
+        if (result === 'failed') {
+          // The backoff replaces any sooner timer (a debounce set while this pass was failing).
+          clearTimer();
+          if (retryInMs !== null) schedule(retryInMs);
+        }
         return;
       }
     })();
