@@ -36,6 +36,7 @@ import { registerSopRoutes } from './routes/sops.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWorkSessionRoutes } from './routes/work-sessions.ts';
+import { registerZeroRoutes } from './routes/zero.ts';
 
 export interface AppOptions {
   readonly sql: Sql;
@@ -67,6 +68,7 @@ const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
   registerBookingRoutes,
   registerCronRoutes,
   registerMetricsRoutes,
+  registerZeroRoutes,
   registerOpenApiRoutes,
 ];
 

@@ -13,6 +13,7 @@ describe('configuration', () => {
       STALE_CUTOFF_S: 180,
       SCHEDULER_INTERVAL_S: 30,
       ZERO_PORT: 3001,
+      ZERO: 'on',
       LOOK_BACK_S: 7 * 24 * 3600,
       LOG_LEVEL: 'info',
     });
@@ -30,6 +31,7 @@ describe('configuration', () => {
         STALE_CUTOFF_S: '120',
         SCHEDULER_INTERVAL_S: '5',
         ZERO_PORT: '4900',
+        ZERO: 'off',
         LOOK_BACK_S: '3600',
         LOG_LEVEL: 'debug',
       },
@@ -42,6 +44,7 @@ describe('configuration', () => {
       STALE_CUTOFF_S: 120,
       SCHEDULER_INTERVAL_S: 5,
       ZERO_PORT: 4900,
+      ZERO: 'off',
       LOOK_BACK_S: 3600,
       LOG_LEVEL: 'debug',
     });

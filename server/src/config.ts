@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   STALE_CUTOFF_S: positiveSeconds.default(180),
   SCHEDULER_INTERVAL_S: positiveSeconds.default(30),
   ZERO_PORT: port.optional(),
+  ZERO: z.enum(['on', 'off']).default('on'),
   LOOK_BACK_S: positiveSeconds.default(SEVEN_DAYS_S),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
@@ -51,6 +52,8 @@ export interface Config {
   readonly STALE_CUTOFF_S: number;
   readonly SCHEDULER_INTERVAL_S: number;
   readonly ZERO_PORT: number;
+  /** `off`: npm start runs no zero-cache (the Zero endpoints still answer). */
+  readonly ZERO: 'on' | 'off';
   /** How far back an offline intent's corrected time may reach (DESIGN §3). */
   readonly LOOK_BACK_S: number;
   readonly LOG_LEVEL: LogLevel;
@@ -87,6 +90,7 @@ export function loadConfig(env: Env = process.env, cwd: string = env['INIT_CWD']
     STALE_CUTOFF_S: e.STALE_CUTOFF_S,
     SCHEDULER_INTERVAL_S: e.SCHEDULER_INTERVAL_S,
     ZERO_PORT: e.ZERO_PORT ?? (e.PORT === 65_535 ? e.PORT - 1 : e.PORT + 1),
+    ZERO: e.ZERO,
     LOOK_BACK_S: e.LOOK_BACK_S,
     LOG_LEVEL: e.LOG_LEVEL,
   };

@@ -1,7 +1,7 @@
 /**
- * `npm start`: configuration, database, migrations, HTTP — then serve until
- * SIGINT/SIGTERM, and stop in reverse order (HTTP server, SQL pool,
- * embedded Postgres). Runs as `node src/main.ts` (Node 22 strips types).
+ * `npm start`: configuration, database, migrations, HTTP, zero-cache — then
+ * serve until SIGINT/SIGTERM, and stop in reverse order (zero-cache, HTTP
+ * server, SQL pool, embedded Postgres). Runs as `node src/main.ts` (Node 22 strips types).
  */
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -18,6 +18,7 @@ import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { schedulerJobs } from './scheduler/jobs.ts';
 import { startScheduler } from './scheduler/scheduler.ts';
+import { startZeroForServer } from './zero/start-zero.ts';
 
 const EMBEDDED_DATABASE = 'stint';
 
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
     const jobs = schedulerJobs({ sql, config, clock: systemClock, logger: schedulerLog, metrics });
     const scheduler = startScheduler({ jobs, intervalMs: config.SCHEDULER_INTERVAL_S * 1000, logger: schedulerLog });
     stops.push(() => scheduler.stop());
+    if (config.ZERO === 'on') {
+      const zero = await startZeroForServer({ config, databaseUrl: url, sql, logger });
+      stops.push(() => zero.stop());
+    }
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
     await shutdown('start-up failure');

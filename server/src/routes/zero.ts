@@ -1,0 +1,86 @@
+/**
+ * The endpoints zero-cache calls (DESIGN §4 read path), and how a client finds
+ * zero-cache:
+ *
+ *   POST /api/zero/query   (ZERO_QUERY_URL; bearer token forwarded by zero-cache)
+ *     Zero's transform request → Zero's QueryResponse (synced queries as ZQL)
+ *   POST /api/zero/mutate  (ZERO_MUTATE_URL; bearer token forwarded by zero-cache)
+ *     Zero's push body → Zero's MutateResponse (the one `intent` mutator)
+ *   GET  /api/zero/config  → {data: {enabled, port}}: where this server's zero-cache listens
+ *
+ * Invariants:
+ *  1. Both Zero endpoints require a signed-in user (401 otherwise); the
+ *     user's id and role are the only auth context queries and mutators see.
+ *  2. The bodies are Zero's protocol: checked loosely here, strictly by
+ *     Zero's handlers, which answer protocol errors in Zero's own shape.
+ */
+import { currentUser, requireUser } from '../auth/middleware.ts';
+import type { AppDeps } from '../http/env.ts';
+import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
+import type { Router } from '../http/router.ts';
+import { zeroMutateHandler } from '../zero/mutate-endpoint.ts';
+import { answerZeroQuery } from '../zero/query-endpoint.ts';
+
+const ZeroQueryRequestSchema = z
+  .array(z.json())
+  .openapi('ZeroQueryRequest', { description: 'Zero transform request: ["transform", [{id, name, args}]]' });
+const ZeroQueryResponseSchema = z
+  .looseObject({ kind: z.string() })
+  .openapi('ZeroQueryResponse', { description: "Zero's QueryResponse (or TransformFailed)" });
+const ZeroMutateRequestSchema = z
+  .object({ clientGroupID: z.string(), mutations: z.array(z.json()), pushVersion: z.number() })
+  .catchall(z.json())
+  .openapi('ZeroMutateRequest', { description: "Zero's push body" });
+const ZeroMutateResponseSchema = z
+  .looseObject({ kind: z.string() })
+  .openapi('ZeroMutateResponse', { description: "Zero's MutateResponse (or PushFailed)" });
+const ZeroParamsSchema = z.object({ schema: z.string().optional(), appID: z.string().optional() });
+const ZeroConfigSchema = z
+  .object({ enabled: z.boolean(), port: z.number().int() })
+  .openapi('ZeroConfig', { description: 'Whether this server runs zero-cache, and its port on this host' });
+
+const query = createRoute({
+  method: 'post',
+  path: '/api/zero/query',
+  tags: ['zero'],
+  summary: 'Synced queries for zero-cache (ZERO_QUERY_URL)',
+  middleware: [requireUser] as const,
+  request: { query: ZeroParamsSchema, body: jsonBody(ZeroQueryRequestSchema) },
+  responses: { 200: jsonResponse(ZeroQueryResponseSchema, 'The queries as ZQL'), ...errorResponses(400, 401) },
+});
+
+const mutate = createRoute({
+  method: 'post',
+  path: '/api/zero/mutate',
+  tags: ['zero'],
+  summary: 'Custom mutators for zero-cache (ZERO_MUTATE_URL): `intent` only',
+  middleware: [requireUser] as const,
+  request: { query: ZeroParamsSchema, body: jsonBody(ZeroMutateRequestSchema) },
+  responses: { 200: jsonResponse(ZeroMutateResponseSchema, 'One result per mutation'), ...errorResponses(400, 401) },
+});
+
+const config = createRoute({
+  method: 'get',
+  path: '/api/zero/config',
+  tags: ['zero'],
+  summary: 'Where the zero-cache of this server listens',
+  responses: { 200: jsonResponse(dataOf(ZeroConfigSchema), 'zero-cache settings for clients') },
+});
+
+export function registerZeroRoutes(app: Router, deps: AppDeps): void {
+  const mutateHandler = zeroMutateHandler(deps);
+
+  app.openapi(query, async (c) => {
+    c.req.valid('query');
+    const response = await answerZeroQuery(currentUser(c), c.req.query(), c.req.valid('json'));
+    return c.json(response as z.infer<typeof ZeroQueryResponseSchema>, 200);
+  });
+
+  app.openapi(mutate, async (c) => {
+    c.req.valid('query');
+    const response = await mutateHandler(currentUser(c), c.req.query(), c.req.valid('json'));
+    return c.json(response as z.infer<typeof ZeroMutateResponseSchema>, 200);
+  });
+
+  app.openapi(config, (c) => c.json({ data: { enabled: deps.config.ZERO === 'on', port: deps.config.ZERO_PORT } }, 200));
+}
