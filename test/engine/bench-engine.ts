@@ -1,0 +1,224 @@
+/**
+ * Client engine measurements (issue 5, "Measure"): a script, not a test.
+ *
+ *   node test/engine/bench-engine.ts        (Node 22: .tools/node_modules/.bin first on PATH)
+ *
+ *  (a) act → local view updated, p50/p99, interleaved with one raw
+ *      IndexedDB put (fake-indexeddb, its own readwrite transaction) in the
+ *      same run, so the ratio survives a noisy machine;
+ *  (b) the cost of a full view recompute (a replica change) with N pending;
+ *  (c) 2,000 intents queued offline, from reconnect to all confirmed (every
+ *      outcome stored on the device) against the real server on loopback,
+ *      and to the (database-reading) replica showing them all.
+ */
+import 'fake-indexeddb/auto';
+import type { Actor } from '@stint/shared';
+import { createEngine } from '../../client/src/engine/index.ts';
+import type { Engine } from '../../client/src/engine/index.ts';
+import { MemoryReplica } from '../../client/src/engine/testing/memory-replica.ts';
+import { MemoryServer } from '../../client/src/engine/testing/memory-server.ts';
+import { manualTimers } from '../../client/src/engine/testing/manual-timers.ts';
+import { startHarness } from '../bench/harness.ts';
+import { elapsedMs, now, round, summarise } from '../bench/stats.ts';
+import { openDevice } from './harness.ts';
+
+const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 1_000);
+const QUEUED = Number(process.env['BENCH_QUEUED'] ?? 2_000);
+const WORKER: Actor = { user_id: 'w1', role: 'worker' };
+
+async function main(): Promise<void> {
+  const view = await viewLatency();
+  const recompute = await recomputeCost();
+  const drain = await drainAgainstServer();
+  const results = { node: process.version, view, recompute, drain };
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** (a) act → view notification, interleaved with raw fake-indexeddb puts. */
+async function viewLatency(): Promise<unknown> {
+  const server = new MemoryServer();
+  for (let i = 0; i < 50; i++) server.run({ user_id: 's1', role: 'supervisor' }, `seed-${i}`, 'task.create', { task_id: `t${i}`, title: `Task ${i}`, status: 'todo' });
+  const replica = new MemoryReplica(server);
+  replica.pull();
+  const transport = server.transport(WORKER);
+  transport.online = false;
+  const engine = await createEngine({
+    dbName: `bench-view-${Date.now()}`,
+    user: { id: WORKER.user_id, role: WORKER.role },
+    deviceId: 'bench',
+    zone: 'UTC',
+    transport,
+    replica,
+    clock: steppingClock(),
+    timers: manualTimers(),
+  });
+  const raw = await openRawStore();
+  let notifiedAt = 0n;
+  engine.view.subscribe(() => {
+    notifiedAt = process.hrtime.bigint();
+  });
+  await mustAct(engine, 'task.claim', { task_id: 't0' });
+  await mustAct(engine, 'work.start', { task_id: 't0' });
+  const actMs: number[] = [];
+  const putMs: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const p = now();
+    await raw.put({ id: `row-${i}`, kind: 'work.heartbeat', args: { task_id: 't0' }, occurred_at: Date.now(), status: 'pending' });
+    putMs.push(elapsedMs(p));
+    const a = now();
+    notifiedAt = 0n;
+    await mustAct(engine, 'work.heartbeat', { task_id: 't0' });
+    if (notifiedAt === 0n) throw new Error('the view did not change');
+    actMs.push(Number(notifiedAt - a) / 1e6);
+  }
+  await engine.close();
+  raw.close();
+  const act = summarise(actMs);
+  const put = summarise(putMs);
+  return {
+    what: `act(work.heartbeat) → view subscriber notified (schema + rule check, one Dexie transaction, view update), ${SAMPLES} samples with 2…${SAMPLES + 2} pending, interleaved with one raw fake-indexeddb put in its own readwrite transaction`,
+    act,
+    raw_put: put,
+    ratio_p50: round(act.p50_ms / put.p50_ms, 2),
+    ratio_p99: round(act.p99_ms / put.p99_ms, 2),
+  };
+}
+
+/** (b) A replica change with N pending intents: the whole overlay replays. */
+async function recomputeCost(): Promise<unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pending of [100, 1_000, QUEUED]) {
+    const server = new MemoryServer();
+    for (let i = 0; i < 50; i++) server.run({ user_id: 's1', role: 'supervisor' }, `seed-${i}`, 'task.create', { task_id: `t${i}`, title: `Task ${i}`, status: 'todo' });
+    const replica = new MemoryReplica(server);
+    replica.pull();
+    const transport = server.transport(WORKER);
+    transport.online = false;
+    const engine = await createEngine({
+      dbName: `bench-recompute-${pending}-${Date.now()}`,
+      user: { id: WORKER.user_id, role: WORKER.role },
+      deviceId: 'bench',
+      zone: 'UTC',
+      transport,
+      replica,
+      clock: steppingClock(),
+      timers: manualTimers(),
+    });
+    await queueWork(engine, pending, 20);
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const state = { ...replica.getState() };
+      const start = now();
+      replica.set(state, replica.appliedIntentIds());
+      engine.view.getSnapshot();
+      samples.push(elapsedMs(start));
+    }
+    await engine.close();
+    out[`pending_${pending}`] = summarise(samples);
+  }
+  return { what: 'replica change → view recomputed (replica state + every pending intent replayed)', ...out };
+}
+
+/** (c) QUEUED intents offline, then reconnect against the real server. */
+async function drainAgainstServer(): Promise<unknown> {
+  const h = await startHarness();
+  try {
+    const common = { sql: h.sql, baseUrl: () => h.baseUrl, clock: Date.now };
+    const sup = await openDevice({ ...common, user: { id: h.supervisor.id, role: 'supervisor' }, token: h.supervisor.token, name: 'desk' });
+    const tasks = 40;
+    for (let i = 0; i < tasks; i++) await mustAct(sup.engine, 'task.create', { task_id: `q${i}`, title: `Task ${i}`, status: 'todo' });
+    await sup.engine.sync();
+    const phone = await openDevice({ ...common, clock: steppingClock(), user: { id: h.worker.id, role: 'worker' }, token: h.worker.token, name: 'phone' });
+    phone.transport.offline = true;
+    const recording = now();
+    const actMs = await queueWork(phone.engine, QUEUED, tasks, 'q');
+    const recordMs = elapsedMs(recording);
+    if (phone.engine.status.getSnapshot().pending !== QUEUED) throw new Error('not everything was queued');
+
+    phone.transport.offline = false;
+    const start = now();
+    await phone.engine.sync();
+    const confirmedMs = elapsedMs(start);
+    const status = phone.engine.status.getSnapshot();
+    if (status.pending !== 0) throw new Error(`still pending: ${status.pending}`);
+    await phone.replica.refresh();
+    while (phone.engine.view.getSnapshot() !== phone.replica.getState()) await new Promise((resolve) => setTimeout(resolve, 1));
+    const replicatedMs = elapsedMs(start);
+    const counts = await h.sql<{ status: string; n: number }[]>`SELECT status, count(*)::int AS n FROM applied_intents WHERE user_id = ${h.worker.id} GROUP BY status ORDER BY status`;
+    await sup.engine.close();
+    await phone.engine.close();
+    return {
+      what: `${QUEUED} intents (claim + start on ${tasks} tasks, then heartbeats) queued offline; reconnect → sync() until every outcome is stored on the device, in batches of 100 over HTTP on loopback`,
+      record: { total_ms: round(recordMs, 1), act: summarise(actMs) },
+      reconnect_to_all_confirmed_ms: round(confirmedMs, 1),
+      intents_per_s: Math.round(QUEUED / (confirmedMs / 1000)),
+      reconnect_to_replica_shows_all_ms: round(replicatedMs, 1),
+      outcomes: Object.fromEntries(counts.map((row) => [row.status, row.n])),
+    };
+  } finally {
+    await h.stop();
+  }
+}
+
+/**
+ * The real clock, made strictly increasing: several heartbeats within one
+ * millisecond would otherwise be no-ops that change no view.
+ */
+function steppingClock(): () => number {
+  let t = 0;
+  return () => {
+    t = Math.max(t + 1, Date.now());
+    return t;
+  };
+}
+
+/** Claims and starts `tasks` tasks, then heartbeats round-robin until `count` intents are queued; act latencies in ms. */
+async function queueWork(engine: Engine, count: number, tasks: number, prefix = 't'): Promise<number[]> {
+  const samples: number[] = [];
+  const timed = async (...args: Parameters<Engine['act']>): Promise<void> => {
+    const start = now();
+    await mustAct(engine, ...args);
+    samples.push(elapsedMs(start));
+  };
+  for (let i = 0; i < tasks && samples.length < count; i++) await timed('task.claim', { task_id: `${prefix}${i}` });
+  for (let i = 0; i < tasks && samples.length < count; i++) await timed('work.start', { task_id: `${prefix}${i}` });
+  for (let i = 0; samples.length < count; i++) await timed('work.heartbeat', { task_id: `${prefix}${i % tasks}` });
+  return samples;
+}
+
+async function mustAct(engine: Engine, ...[kind, args]: Parameters<Engine['act']>): Promise<void> {
+  const result = await engine.act(kind, args);
+  if (!result.accepted) throw new Error(`${kind} refused: ${result.error.message}`);
+}
+
+/** One object store on fake-indexeddb, written the plainest way: one readwrite transaction per put. */
+async function openRawStore(): Promise<{ put(value: object): Promise<void>; close(): void }> {
+  const factory = (globalThis as unknown as { indexedDB: RawFactory }).indexedDB;
+  const request = factory.open(`bench-raw-${Date.now()}`, 1);
+  request.onupgradeneeded = () => request.result.createObjectStore('rows', { keyPath: 'id' });
+  const db = await new Promise<RawDb>((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(new Error('open failed'));
+  });
+  return {
+    put: (value) =>
+      new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('rows', 'readwrite');
+        tx.objectStore('rows').put(value);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(new Error('put failed'));
+      }),
+    close: () => db.close(),
+  };
+}
+
+interface RawDb {
+  createObjectStore(name: string, options: { keyPath: string }): unknown;
+  transaction(store: string, mode: 'readwrite'): { objectStore(name: string): { put(value: object): unknown }; oncomplete: () => void; onerror: () => void };
+  close(): void;
+}
+interface RawFactory {
+  open(name: string, version: number): { result: RawDb; onupgradeneeded: () => void; onsuccess: () => void; onerror: () => void };
+}
+
+await main();
