@@ -90,6 +90,9 @@ async function loadRun(tx: Queryable, runId: string): Promise<LoadedState> {
 /** The actor (locked), their active run, the run id if taken, the SOP and its confirmed versions. */
 async function loadRunStart(tx: Queryable, runId: string, sopId: string, actor: Actor): Promise<LoadedState> {
   await tx`SELECT 1 FROM users WHERE id = ${actor.user_id} FOR NO KEY UPDATE`;
+  // A concurrent sop.delete (FOR UPDATE on the SOP) either commits first — then
+  // this start sees the SOP deleted — or waits until this run exists and is refused.
+  await tx`SELECT 1 FROM sops WHERE id = ${sopId} FOR SHARE`;
   const [active, existing, sops, versions] = await Promise.all([
     selectRows(tx, 'procedure_runs', { worker_id: actor.user_id, status: ['in_progress', 'paused'] }),
     selectRows(tx, 'procedure_runs', { id: runId }),

@@ -72,7 +72,8 @@ export function knownZone(zone: string | undefined): string {
 /** SQLSTATEs after which the whole transaction may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
-async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+/** Runs a whole transaction again after a deadlock or serialisation failure (its first attempt rolled back entirely). */
+export async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
   for (let n = 1; ; n += 1) {
     try {
       return await attempt();

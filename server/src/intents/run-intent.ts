@@ -12,6 +12,7 @@ import { DEFAULT_TOLERANCE_MS, DomainError } from '@stint/shared';
 import type { Effect, IntentArgs, IntentKind, Outcome, UserRow } from '@stint/shared';
 import type { AppDeps } from '../http/env.ts';
 import { executeIntent } from './execute.ts';
+import { withRetry } from './push-batch.ts';
 
 /** The device id REST calls are recorded under. */
 export const API_DEVICE_ID = 'api';
@@ -31,7 +32,7 @@ export async function runIntent<K extends IntentKind>(
 ): Promise<RanIntent> {
   const id = options.id ?? randomUUID();
   const now = deps.clock();
-  const executed = await deps.sql.begin((tx) =>
+  const executed = await withRetry(() => deps.sql.begin((tx) =>
     executeIntent(tx, {
       raw: { id, kind, args, occurred_at: new Date(now).toISOString() },
       actor: { user_id: user.id, role: user.role },
@@ -40,7 +41,7 @@ export async function runIntent<K extends IntentKind>(
       timing: { receivedAt: now, offsetMs: 0, sentAt: null, lookBackMs: deps.config.LOOK_BACK_S * 1000, toleranceMs: DEFAULT_TOLERANCE_MS },
       onInternalError: (err) => deps.logger?.error({ err, intent_id: id, kind }, 'intent rejected by an internal error'),
     }),
-  );
+  ));
   const { outcome } = executed;
   if (!executed.replayed) deps.metrics?.recordOutcome(outcome);
   if (outcome.status === 'rejected') throw new DomainError(outcome.code, outcome.message, outcome.details ?? {});
