@@ -18,6 +18,7 @@ import { domainError } from '../errors.ts';
 import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import type { AuditRow, AuditSource, ProcedureRunRow } from '../rows.ts';
+import { toIsoOrNull } from '../time.ts';
 
 /** The entity name audit rows of runs carry (the table name). */
 export const RUN_ENTITY = 'procedure_runs';
@@ -48,11 +49,12 @@ export function runAccess(run: ProcedureRunRow, args: OverrideArgs, ctx: RuleCon
   );
 }
 
+/** Error details travel to clients as they are (sync outcomes, HTTP bodies), so the time is already ISO-8601 UTC. */
 export function lockedError(run: ProcedureRunRow) {
   return domainError('SESSION_LOCKED', 'This work session was approved and is locked; it can no longer be modified.', {
     reason: 'approved',
     locked_by: run.locked_by,
-    locked_at: run.locked_at,
+    locked_at: toIsoOrNull(run.locked_at),
   });
 }
 

@@ -154,7 +154,7 @@ describe('procedure runs (seed 001)', () => {
     for (const [action, result] of attempts) {
       const error = refused(result, 'SESSION_LOCKED');
       expect(HTTP_STATUS[error.code]).toBe(409);
-      expect(error.details).toEqual({ reason: 'approved', locked_by: 's1', locked_at: 3_000 });
+      expect(error.details).toEqual({ reason: 'approved', locked_by: 's1', locked_at: new Date(3_000).toISOString() });
       const audit = lockedAttemptAudit(w.run, action, W1(4_000));
       expect(audit).toMatchObject({ id: 'i4000:audit', entity_id: 'r1', action: `${action}.refused`, actor_id: 'w1', source: 'online', at: 4_000 });
     }
