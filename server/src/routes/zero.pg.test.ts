@@ -103,6 +103,12 @@ describe('POST /api/zero/mutate', () => {
     expect(res.status).toBe(400);
   });
 
+  test.each(['public', 'pg_catalog', 'x"; DROP TABLE tasks; --'])('an upstream schema %j that is not a Zero shard is 400', async (schema) => {
+    const { token } = await t.signIn('worker');
+    const res = await t.request('POST', `/api/zero/mutate?schema=${encodeURIComponent(schema)}&appID=stint`, { token, body });
+    expect(res.status).toBe(400);
+  });
+
   test('an empty push is answered with no results', async () => {
     const { user, token } = await t.signIn('worker');
     const res = await t.request('POST', '/api/zero/mutate?schema=stint_0&appID=stint', { token, body });

@@ -35,7 +35,12 @@ const ZeroMutateRequestSchema = z
 const ZeroMutateResponseSchema = z
   .looseObject({ kind: z.string() })
   .openapi('ZeroMutateResponse', { description: "Zero's MutateResponse (or PushFailed)" });
-const ZeroParamsSchema = z.object({ schema: z.string().optional(), appID: z.string().optional() });
+// zero-cache names its upstream schema `{appID}_{shard}`; the mutate handler
+// writes Zero's bookkeeping rows there, so nothing else is accepted.
+const ZeroParamsSchema = z.object({
+  schema: z.string().regex(/^[a-z0-9_]+_[0-9]+$/).optional(),
+  appID: z.string().regex(/^[a-z0-9_]+$/).optional(),
+});
 const ZeroConfigSchema = z
   .object({ enabled: z.boolean(), port: z.number().int() })
   .openapi('ZeroConfig', { description: 'Whether this server runs zero-cache, and its port on this host' });
