@@ -138,6 +138,20 @@ describe('drain', () => {
     expect(row?.status).toBe('accepted');
   });
 
+  test('an answer stored after the replica already shows the intent settles it at once', async () => {
+    const r = await setup({ online: true });
+    await r.engine.sync();
+    await r.engine.act('task.claim', { task_id: 't2' });
+    const release = r.transport.hold();
+    r.timers.fire(20);
+    await eventually(() => r.server.outcomes.has('i-00001'));
+    r.replica.pull();
+    expect(r.engine.view.getSnapshot().tasks.get('t2')).toBe(r.replica.getState().tasks.get('t2'));
+    release();
+    const [row] = await eventuallyRows(r.dbName, (rows) => rows[0]?.phase === 'settled');
+    expect(row).toMatchObject({ status: 'accepted', phase: 'settled' });
+  });
+
   test('a decided intent replays at the time the server gave it', async () => {
     const r = await setup({ online: false });
     await r.engine.act('task.claim', { task_id: 't2' });

@@ -152,6 +152,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (same) return;
     changed();
     if (drainer !== null && next.rows.some((row) => row.phase === Phase.pending)) drainer.kick('journal');
+    // The replica may have shown an intent before its answer was stored here (a reload mid-drain).
+    void settle();
   };
 
   const setSync = (next: SyncMeta, persist: boolean): void => {
@@ -176,8 +178,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   // Accepted intents the replica now shows leave the overlay for good.
   let settling = false;
-  const settle = async (): Promise<void> => {
-    if (settling || closed) return;
+  let settleAgain = false;
+  async function settle(): Promise<void> {
+    if (closed) return;
+    if (settling) {
+      settleAgain = true;
+      return;
+    }
     settling = true;
     try {
       const applied = options.replica.appliedIntentIds();
@@ -187,8 +194,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       // Closing, or the journal is busy elsewhere: the next replica change retries.
     } finally {
       settling = false;
+      if (settleAgain) {
+        settleAgain = false;
+        void settle();
+      }
     }
-  };
+  }
   const unsubscribeReplica = options.replica.subscribe(() => {
     view.invalidate();
     void settle();
@@ -261,7 +272,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const events = globalThis as { addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void };
   const onOnline = (): void => drainer?.kick('online');
+  // The browser knows for sure when there is no network; say so before the next push fails.
+  const onOffline = (): void => {
+    if (leader) setSync({ ...sync, online: false }, true);
+  };
   events.addEventListener?.('online', onOnline);
+  events.addEventListener?.('offline', onOffline);
 
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -337,6 +353,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       subscription.unsubscribe();
       unsubscribeReplica();
       events.removeEventListener?.('online', onOnline);
+      events.removeEventListener?.('offline', onOffline);
       await queue;
       db.close();
     },
