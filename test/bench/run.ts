@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { DEFAULT_TOLERANCE_MS, toIso } from '@stint/shared';
-import type { IntentArgs, IntentKind, Outcome, PushResponse } from '@stint/shared';
+import type { IntentArgs, IntentKind, PushResponse } from '@stint/shared';
 import { executeIntent } from '../../server/src/intents/execute.ts';
 import { startHarness } from './harness.ts';
 import type { BenchUser, Harness } from './harness.ts';
@@ -203,7 +203,7 @@ async function pushAll(h: Harness, user: BenchUser, intents: readonly unknown[])
   for (let i = 0; i < intents.length; i += 500) {
     const body = { device_id: 'bench', sent_at: toIso(Date.now()), intents: intents.slice(i, i + 500) };
     const res = (await h.request('POST', '/api/v1/sync/push', user.token, body)) as { data: PushResponse };
-    const rejected = res.data.outcomes.find((o: Outcome) => o.status === 'rejected');
+    const rejected = res.data.outcomes.find((o) => o.status === 'rejected');
     if (rejected !== undefined && rejected.status === 'rejected') throw new Error(`push rejected an intent: ${rejected.code} ${rejected.message}`);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MINUTE, SECOND } from '@stint/shared';
-import type { ChecklistStatus, Outcome } from '@stint/shared';
+import type { ChecklistStatus, ReceivedOutcome } from '@stint/shared';
 import { openJournal, readAllRows } from '../../client/src/engine/index.ts';
 import type { Engine, JournalRow } from '../../client/src/engine/index.ts';
 import { checkConsistency } from '../../server/src/db/consistency.ts';
@@ -204,8 +204,8 @@ async function snapshotTables(): Promise<unknown> {
   return { tasks, sessions, items, totals, applied };
 }
 
-async function replayJournal(rows: readonly JournalRow[], device: Device): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
+async function replayJournal(rows: readonly JournalRow[], device: Device): Promise<ReceivedOutcome[]> {
+  const outcomes: ReceivedOutcome[] = [];
   for (let i = 0; i < rows.length; i += 100) {
     const batch = rows.slice(i, i + 100);
     const response = await device.transport.push({

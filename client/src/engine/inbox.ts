@@ -4,13 +4,15 @@
  * and message and a hint of what to do about it.
  *
  * Invariants:
- *  1. Every error code has a hint (the record is total over ErrorCode).
+ *  1. Every error code has a hint (the record is total over ErrorCode); a
+ *     code a newer server sends that this version does not know gets a
+ *     generic one, and the server's message is shown as for any other.
  *  2. Items are in journal order; an item names the earlier rejected intent
  *     on the same aggregate it probably followed from (`follows`), so a UI
  *     can fold "start" under the refused "claim" that it needed.
  */
-import { sharesAggregate } from '@stint/shared';
-import type { ErrorCode, IntentKind, Millis } from '@stint/shared';
+import { isKnownErrorCode, sharesAggregate } from '@stint/shared';
+import type { ErrorCode, IntentKind, Millis, RejectionCode } from '@stint/shared';
 import type { JournalRow } from './journal.ts';
 import { intentOf } from './replay.ts';
 
@@ -20,7 +22,7 @@ export interface InboxItem {
   readonly args: unknown;
   /** The device's clock when the person acted. */
   readonly occurredAt: Millis;
-  readonly code: ErrorCode;
+  readonly code: RejectionCode;
   /** The server's reason. */
   readonly message: string;
   /** What the person can do about it. */
@@ -50,8 +52,11 @@ export const REJECTION_HINTS: { readonly [C in ErrorCode]: string } = {
   INTERNAL: 'The server failed on this change. Try it again later; if it keeps happening, report it.',
 };
 
-export function hintFor(code: ErrorCode): string {
-  return REJECTION_HINTS[code];
+/** For a code a newer server sent that this version does not know (invariant 1). */
+export const UNKNOWN_REJECTION_HINT = 'The server refused this for a reason this version of the app does not know yet. Read its message; updating the app may help.';
+
+export function hintFor(code: RejectionCode): string {
+  return isKnownErrorCode(code) ? REJECTION_HINTS[code] : UNKNOWN_REJECTION_HINT;
 }
 
 /** The inbox items among open journal rows (sorted by seq). */

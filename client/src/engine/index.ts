@@ -5,7 +5,7 @@
 export { createEngine, MAX_ENGINE_BATCH } from './engine.ts';
 export type { ActResult, Engine, EngineOptions, Inbox, SyncStatus } from './engine.ts';
 export type { Readable, ReplicaSource } from './local-view.ts';
-export { REJECTION_HINTS, hintFor } from './inbox.ts';
+export { REJECTION_HINTS, UNKNOWN_REJECTION_HINT, hintFor } from './inbox.ts';
 export type { InboxItem } from './inbox.ts';
 export { httpTransport, TransportError, TransportErrorKind } from './transport.ts';
 export type { HttpTransportOptions, Transport } from './transport.ts';

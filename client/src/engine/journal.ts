@@ -18,7 +18,7 @@
  */
 import { Dexie } from 'dexie';
 import type { EntityTable } from 'dexie';
-import type { ErrorCode, IntentKind, Millis, Outcome, OutcomeStatus } from '@stint/shared';
+import type { IntentKind, Millis, OutcomeStatus, ReceivedOutcome, RejectionCode } from '@stint/shared';
 
 /** Bump when the schema below changes, and add a `db.version(n)` step (never edit an old one). */
 export const JOURNAL_SCHEMA_VERSION = 1;
@@ -49,7 +49,8 @@ export interface JournalRow {
   readonly status: IntentStatus;
   /** Server UTC time the intent took effect (accepted ones). */
   readonly effective_at: Millis | null;
-  readonly code: ErrorCode | null;
+  /** The server's rejection code; a newer server may send one this version does not know. */
+  readonly code: RejectionCode | null;
   /** The server's rejection reason, or what it adjusted. */
   readonly message: string | null;
   readonly details: Readonly<Record<string, unknown>> | null;
@@ -176,7 +177,7 @@ export async function pendingBatch(db: JournalDb, limit: number): Promise<Journa
  * Stores the server's outcomes on their rows (invariant 2) and counts an
  * attempt on every row of the batch without one. Returns the open rows after.
  */
-export async function storeOutcomes(db: JournalDb, batch: readonly JournalRow[], outcomes: readonly Outcome[], at: Millis): Promise<OpenRows> {
+export async function storeOutcomes(db: JournalDb, batch: readonly JournalRow[], outcomes: readonly ReceivedOutcome[], at: Millis): Promise<OpenRows> {
   return db.transaction('rw', db.intents, db.meta, async () => {
     const byId = new Map(outcomes.map((outcome) => [outcome.id, outcome]));
     const current = await db.intents.bulkGet(batch.map((row) => row.seq));
@@ -249,7 +250,7 @@ export async function readAllRows(db: JournalDb): Promise<JournalRow[]> {
   return db.intents.orderBy('seq').toArray();
 }
 
-function decide(row: JournalRow, outcome: Outcome, at: Millis): JournalRow {
+function decide(row: JournalRow, outcome: ReceivedOutcome, at: Millis): JournalRow {
   const base = { ...row, phase: Phase.decided, status: outcome.status, decided_at: at, attempts: row.attempts + 1, last_error: null };
   switch (outcome.status) {
     case 'accepted':

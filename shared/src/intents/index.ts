@@ -36,7 +36,11 @@ export {
   ServerTimeSchema,
   OutcomeSchema,
   PushResponseSchema,
+  ReceivedOutcomeSchema,
+  RejectionCodeSchema,
+  UnknownErrorCodeSchema,
+  isKnownErrorCode,
 } from './push.ts';
-export type { LooseIntent, PushRequest, Outcome, PushResponse } from './push.ts';
+export type { LooseIntent, PushRequest, Outcome, PushResponse, ReceivedOutcome, RejectionCode, UnknownErrorCode } from './push.ts';
 export { EXAMPLE_ARGS, exampleIntent } from './testing.ts';
 export { applyIntent, activeRunOf, newestConfirmedVersion, runSnapshotOf } from './apply-intent.ts';

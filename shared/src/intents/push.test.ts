@@ -1,6 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, expectTypeOf, test } from 'vitest';
+import { ERROR_CODES } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 import { parseIntent } from './intent.ts';
-import { MAX_BATCH_SIZE, OutcomeSchema, PushRequestSchema, PushResponseSchema } from './push.ts';
+import { MAX_BATCH_SIZE, OutcomeSchema, PushRequestSchema, PushResponseSchema, ReceivedOutcomeSchema, isKnownErrorCode } from './push.ts';
+import type { Outcome, PushResponse, ReceivedOutcome, RejectionCode, UnknownErrorCode } from './push.ts';
 import { exampleIntent } from './testing.ts';
 
 const batch = (intents: unknown[], patch: Record<string, unknown> = {}) => ({
@@ -83,5 +86,68 @@ describe('push outcomes and response', () => {
       outcomes: [{ id: 'i1', status: 'accepted', effective_at: '2026-11-02T09:00:00.000Z' }],
     });
     expect(PushResponseSchema.safeParse({ outcomes: [] }).success).toBe(false);
+  });
+});
+
+describe('rejection codes a newer server may send', () => {
+  const answer = (code: unknown) => ({
+    server_time: '2026-11-02T09:20:00.000Z',
+    outcomes: [
+      { id: 'i1', status: 'accepted', effective_at: '2026-11-02T09:00:00.000Z' },
+      { id: 'i2', status: 'rejected', code, message: 'Refused for a new reason', details: { quota: 3 } },
+    ],
+  });
+
+  test('an answer with a code this version does not know still parses, keeping the code, the message and every other outcome', () => {
+    const parsed = PushResponseSchema.parse(answer('QUOTA_EXCEEDED'));
+    expect(parsed.outcomes).toEqual([
+      { id: 'i1', status: 'accepted', effective_at: '2026-11-02T09:00:00.000Z' },
+      { id: 'i2', status: 'rejected', code: 'QUOTA_EXCEEDED', message: 'Refused for a new reason', details: { quota: 3 } },
+    ]);
+    const rejected = parsed.outcomes[1];
+    expect(rejected?.status === 'rejected' && isKnownErrorCode(rejected.code)).toBe(false);
+  });
+
+  test('the server-side outcome stays closed: the same unknown code is not an Outcome this server may send', () => {
+    expect(OutcomeSchema.safeParse(answer('QUOTA_EXCEEDED').outcomes[1]).success).toBe(false);
+    expect(ReceivedOutcomeSchema.safeParse(answer('QUOTA_EXCEEDED').outcomes[1]).success).toBe(true);
+  });
+
+  test.each(ERROR_CODES)('known code %s parses in an answer and is recognised as known', (code) => {
+    const rejected = PushResponseSchema.parse(answer(code)).outcomes[1];
+    expect(rejected).toMatchObject({ status: 'rejected', code });
+    expect(isKnownErrorCode(code)).toBe(true);
+  });
+
+  test.each([
+    ['lower case', 'quota_exceeded'],
+    ['mixed case', 'Quota_Exceeded'],
+    ['empty', ''],
+    ['a space', 'QUOTA EXCEEDED'],
+    ['a leading digit', '9_LIVES'],
+    ['a leading underscore', '_QUOTA'],
+    ['a trailing underscore', 'QUOTA_'],
+    ['a double underscore', 'QUOTA__EXCEEDED'],
+    ['a hyphen', 'QUOTA-EXCEEDED'],
+    ['more than 64 characters', `A${'_B'.repeat(40)}`],
+    ['a number', 409],
+    ['null', null],
+  ])('a code with %s is not a code: the answer is not a sync response', (_name, code) => {
+    expect(PushResponseSchema.safeParse(answer(code)).success).toBe(false);
+  });
+
+  test('isKnownErrorCode does not take inherited property names for codes', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(isKnownErrorCode(name)).toBe(false);
+  });
+
+  test('types: a server Outcome carries only known codes; a received one is a known code or a branded unknown one, never a bare string', () => {
+    expectTypeOf<Extract<Outcome, { status: 'rejected' }>['code']>().toEqualTypeOf<ErrorCode>();
+    expectTypeOf<Extract<ReceivedOutcome, { status: 'rejected' }>['code']>().toEqualTypeOf<RejectionCode>();
+    expectTypeOf<Extract<PushResponse['outcomes'][number], { status: 'rejected' }>['code']>().toEqualTypeOf<RejectionCode>();
+    expectTypeOf<ErrorCode>().toMatchTypeOf<RejectionCode>();
+    expectTypeOf<string>().not.toMatchTypeOf<RejectionCode>();
+    expectTypeOf<UnknownErrorCode>().not.toMatchTypeOf<ErrorCode>();
+    // What a server of this version sends is what an older or equal client reads.
+    expectTypeOf<Outcome>().toMatchTypeOf<ReceivedOutcome>();
   });
 });

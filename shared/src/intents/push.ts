@@ -11,8 +11,14 @@
  * 3. Outcomes: accepted and accepted_with_adjustment carry `effective_at`;
  *    rejected carries `code` and `message`. Exactly one per intent id.
  * 4. What a device sends is parsed strictly (unknown keys rejected); what the
- *    server answers is parsed leniently (unknown keys stripped), so a newer
- *    server never makes an older client fail a whole push and retry forever.
+ *    server answers is parsed leniently (unknown keys stripped, and a
+ *    rejection code this client does not know accepted as any SCREAMING_SNAKE
+ *    string), so a newer server never makes an older client fail a whole
+ *    push and retry forever.
+ * 5. A server of this version sends only codes of the closed `ErrorCode` set
+ *    (`OutcomeSchema`, `Outcome`); only the client's reading of an answer
+ *    (`PushResponseSchema`, `ReceivedOutcome`) admits unknown ones, typed
+ *    apart (`UnknownErrorCode`) so the compiler makes every reader handle them.
  */
 import { z } from 'zod';
 import { ErrorCode } from '../errors.ts';
@@ -45,28 +51,54 @@ export type OutcomeStatus = (typeof OutcomeStatus)[keyof typeof OutcomeStatus];
 /** Server UTC time on the wire: ISO-8601 with `Z`. */
 export const ServerTimeSchema = z.iso.datetime();
 
-export const OutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ id: IdSchema, status: z.literal(OutcomeStatus.accepted), effective_at: ServerTimeSchema }),
-  z.object({
-    id: IdSchema,
-    status: z.literal(OutcomeStatus.acceptedWithAdjustment),
-    effective_at: ServerTimeSchema,
-    /** What was adjusted, for the person who made the change (e.g. "time moved to after the previous change"). */
-    message: z.string().optional(),
-  }),
-  z.object({
-    id: IdSchema,
-    status: z.literal(OutcomeStatus.rejected),
-    code: z.enum(ErrorCode),
-    message: z.string(),
-    /** The DomainError's details, e.g. `existing_session_id`. */
-    details: z.record(z.string(), z.unknown()).optional(),
-  }),
-]);
+/** A code a newer server may send that this version does not know: SCREAMING_SNAKE, bounded. */
+export const UnknownErrorCodeSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/)
+  .brand<'UnknownErrorCode'>();
+export type UnknownErrorCode = z.infer<typeof UnknownErrorCodeSchema>;
+
+/** A rejection code as a client reads it (invariant 4): a known one first, else an unknown one. */
+export const RejectionCodeSchema = z.union([z.enum(ErrorCode), UnknownErrorCodeSchema]);
+export type RejectionCode = ErrorCode | UnknownErrorCode;
+
+/** Whether a received code is one of this version's closed set. */
+export function isKnownErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ErrorCode, code);
+}
+
+/** What a server of this version sends (invariant 5): rejected codes from the closed set. */
+export const OutcomeSchema = outcomeSchema(z.enum(ErrorCode));
 export type Outcome = z.infer<typeof OutcomeSchema>;
+
+/** An outcome as a client reads it (invariant 4): the same, with any SCREAMING_SNAKE rejection code. */
+export const ReceivedOutcomeSchema = outcomeSchema(RejectionCodeSchema);
+export type ReceivedOutcome = z.infer<typeof ReceivedOutcomeSchema>;
 
 export const PushResponseSchema = z.object({
   server_time: ServerTimeSchema,
-  outcomes: z.array(OutcomeSchema),
+  outcomes: z.array(ReceivedOutcomeSchema),
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
+
+function outcomeSchema<C extends z.ZodType<string>>(code: C) {
+  return z.discriminatedUnion('status', [
+    z.object({ id: IdSchema, status: z.literal(OutcomeStatus.accepted), effective_at: ServerTimeSchema }),
+    z.object({
+      id: IdSchema,
+      status: z.literal(OutcomeStatus.acceptedWithAdjustment),
+      effective_at: ServerTimeSchema,
+      /** What was adjusted, for the person who made the change (e.g. "time moved to after the previous change"). */
+      message: z.string().optional(),
+    }),
+    z.object({
+      id: IdSchema,
+      status: z.literal(OutcomeStatus.rejected),
+      code,
+      message: z.string(),
+      /** The DomainError's details, e.g. `existing_session_id`. */
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ]);
+}
