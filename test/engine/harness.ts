@@ -4,10 +4,13 @@
  * to it through the real HTTP transport, and a replica that reads the
  * server's database directly.
  *
- * The replica stands in for the Zero replica (client/src/replica/, being
- * built): it implements the same interface from the same tables
- * (applied_intents for "which intents the replica already shows"), but it
- * refreshes when a test says so instead of by logical replication.
+ * The replica stands in for the Zero replica: it implements the same
+ * interface from the same tables (applied_intents for "which intents the
+ * replica already shows"), but it refreshes when a test says so instead of
+ * by logical replication. The write-path tests here (offline drain, reload,
+ * server down) need no zero-cache for what they prove; the read path itself
+ * — ZeroReplica behind a real zero-cache, convergence and no flicker — is in
+ * converge-zero.pg.test.ts (zero-harness.ts).
  */
 import 'fake-indexeddb/auto';
 import type { AddressInfo } from 'node:net';

@@ -7,7 +7,7 @@
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
-import { emptyState, stateFrom } from '@stint/shared';
+import { stateFrom } from '@stint/shared';
 import type { PushRequest, TaskRow } from '@stint/shared';
 import { UNKNOWN_REJECTION_HINT, createEngine, httpTransport, openJournal, readAllRows } from '../../client/src/engine/index.ts';
 import { MemoryReplica } from '../../client/src/engine/testing/memory-replica.ts';
@@ -40,7 +40,7 @@ describe('a rejection code from a newer server', () => {
     const factory = new IDBFactory();
     const deps = { indexedDB: factory, IDBKeyRange };
     const pushes: PushRequest[] = [];
-    const replica = new MemoryReplica(null, stateFrom({ ...emptyState(), tasks: [task('t1'), task('t2')] }));
+    const replica = new MemoryReplica(null, stateFrom({ tasks: [task('t1'), task('t2')] }));
     const engine = await createEngine({
       ...deps,
       dbName: 'newer-server',
@@ -88,7 +88,7 @@ describe('a rejection code from a newer server', () => {
   });
 });
 
-async function withJournal<T>(deps: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }, read: (db: ReturnType<typeof openJournal>) => Promise<T>): Promise<T> {
+async function withJournal<T>(deps: Parameters<typeof openJournal>[1], read: (db: ReturnType<typeof openJournal>) => Promise<T>): Promise<T> {
   const db = openJournal('newer-server', deps);
   try {
     return await read(db);
