@@ -11,6 +11,7 @@
  *      against one PUT /tasks/:id per change (seed 000's route) and raw
  *      single-row Postgres commits — each a sequential single client.
  *
+ * The stale-session sweep over a large table runs last (stale-sweep.ts).
  * Prints a table and writes the same figures to bench-results/bench.json.
  * Bounded: every throughput phase runs for PHASE_MS; the whole run takes
  * well under two minutes. Not part of `npm test`.
@@ -25,6 +26,7 @@ import { startHarness } from './harness.ts';
 import type { BenchUser, Harness } from './harness.ts';
 import { elapsedMs, now, round, summarise, timed } from './stats.ts';
 import type { LatencySummary } from './stats.ts';
+import { benchStaleSweep, staleSweepLines } from './stale-sweep.ts';
 
 const PHASE_MS = Number(process.env['BENCH_PHASE_MS'] ?? 5_000);
 const LATENCY_SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 1_000);
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     const pushMixed = await pushThroughput(h, 'mixed');
     const put = await putThroughput(h);
     const raw = await rawCommitThroughput(h);
+    const staleSweep = await benchStaleSweep(h);
     const results = {
       generated_at: new Date().toISOString(),
       node: process.version,
@@ -74,9 +77,11 @@ async function main(): Promise<void> {
         ratio_raw_vs_push: round(raw.per_s / pushTask.per_s, 2),
         ratio_raw_vs_put: round(raw.per_s / put.per_s, 2),
       },
+      stale_sweep: staleSweep,
       wall_s: round(elapsedMs(started) / 1000, 1),
     };
     printTable(results);
+    process.stdout.write(`\n${staleSweepLines(staleSweep).join('\n')}\n`);
     await mkdir(new URL('.', RESULTS), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${RESULTS.pathname}\n`);
