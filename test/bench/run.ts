@@ -9,12 +9,22 @@
  *      interleaved so both see the same machine;
  *  (b) changes per second through POST /api/v1/sync/push in batches of 100,
  *      against one PUT /tasks/:id per change (seed 000's route) and raw
- *      single-row Postgres commits — each a sequential single client.
+ *      single-row Postgres commits — each a sequential single client;
+ *  (c) the client engine (issue 5): act → local view updated next to one
+ *      raw IndexedDB put, interleaved; 2,000 intents queued offline, from
+ *      reconnect to all confirmed and to the Zero replica showing them all
+ *      (test/engine/bench-engine.ts);
+ *  (d) propagation device A → device B through a real zero-cache: the
+ *      engine's act until B's engine view shows it, next to the same change
+ *      as a bare Zero custom mutation until B's replica shows it, interleaved
+ *      (zero-propagation.ts).
  *
+ * (c) and (d) run first, on a fresh database, and zero-cache is stopped
+ * before (a) and (b), so replication never competes with the server's rows.
  * The stale-session sweep over a large table runs last (stale-sweep.ts).
  * Prints a table and writes the same figures to bench-results/bench.json.
  * Bounded: every throughput phase runs for PHASE_MS; the whole run takes
- * well under two minutes. Not part of `npm test`.
+ * about two minutes. Not part of `npm test`.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -22,11 +32,15 @@ import { availableParallelism, loadavg } from 'node:os';
 import { DEFAULT_TOLERANCE_MS, toIso } from '@stint/shared';
 import type { IntentArgs, IntentKind, PushResponse } from '@stint/shared';
 import { executeIntent } from '../../server/src/intents/execute.ts';
+import { drainAgainstServer, viewLatency } from '../engine/bench-engine.ts';
+import type { QueuedDrain, ViewLatency } from '../engine/bench-engine.ts';
 import { startHarness } from './harness.ts';
 import type { BenchUser, Harness } from './harness.ts';
 import { elapsedMs, now, round, summarise, timed } from './stats.ts';
 import type { LatencySummary } from './stats.ts';
 import { benchStaleSweep, staleSweepLines } from './stale-sweep.ts';
+import { startBenchZeroCache, zeroPropagation } from './zero-propagation.ts';
+import type { Propagation } from './zero-propagation.ts';
 
 const PHASE_MS = Number(process.env['BENCH_PHASE_MS'] ?? 5_000);
 const LATENCY_SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 1_000);
@@ -45,6 +59,18 @@ async function main(): Promise<void> {
   const started = now();
   const h = await startHarness();
   try {
+    const actToView = await viewLatency();
+    // The same drain with no zero-cache running: what replication costs the drain on this machine.
+    const drainAlone = await drainAgainstServer(h);
+    const cache = await startBenchZeroCache(h);
+    let queuedDrain: QueuedDrain;
+    let propagation: Propagation;
+    try {
+      queuedDrain = await drainAgainstServer(h, cache.url);
+      propagation = await zeroPropagation(h, cache.url);
+    } finally {
+      await cache.stop();
+    }
     const checklist = await checklistRecompute(h);
     const pushTask = await pushThroughput(h, 'task.set_status');
     const pushMixed = await pushThroughput(h, 'mixed');
@@ -77,6 +103,8 @@ async function main(): Promise<void> {
         ratio_raw_vs_push: round(raw.per_s / pushTask.per_s, 2),
         ratio_raw_vs_put: round(raw.per_s / put.per_s, 2),
       },
+      engine: { act_to_view: actToView, queued_drain: queuedDrain, queued_drain_without_zero_cache: drainAlone },
+      zero_propagation: propagation,
       stale_sweep: staleSweep,
       wall_s: round(elapsedMs(started) / 1000, 1),
     };
@@ -238,6 +266,8 @@ interface Results {
     ratio_raw_vs_push: number;
     ratio_raw_vs_put: number;
   };
+  readonly engine: { readonly act_to_view: ViewLatency; readonly queued_drain: QueuedDrain; readonly queued_drain_without_zero_cache: QueuedDrain };
+  readonly zero_propagation: Propagation;
   readonly cpus: number;
   readonly loadavg_1m: number;
   readonly wall_s: number;
@@ -246,6 +276,9 @@ interface Results {
 function printTable(r: Results): void {
   const c = r.checklist_recompute;
   const t = r.throughput;
+  const e = r.engine;
+  const d = e.queued_drain;
+  const z = r.zero_propagation;
   const line = (cells: readonly (string | number)[]): string => cells.map((cell, i) => String(cell).padEnd(i === 0 ? 52 : 12)).join('');
   const out = [
     `Stint benchmark — ${r.cpus} CPUs, load ${r.loadavg_1m}, wall ${r.wall_s} s`,
@@ -267,6 +300,26 @@ function printTable(r: Results): void {
     line(['ratio push (mixed) / PUT', t.ratio_push_mixed_vs_put]),
     line(['ratio raw / push', t.ratio_raw_vs_push]),
     line(['ratio raw / PUT', t.ratio_raw_vs_put]),
+    '',
+    '(c) client engine (latency, ms)',
+    line(['', 'p50', 'p95', 'p99', 'samples']),
+    line(['act(work.heartbeat) → local view updated', e.act_to_view.act.p50_ms, e.act_to_view.act.p95_ms, e.act_to_view.act.p99_ms, e.act_to_view.act.samples]),
+    line(['one raw IndexedDB put (fake-indexeddb), same run', e.act_to_view.raw_put.p50_ms, e.act_to_view.raw_put.p95_ms, e.act_to_view.raw_put.p99_ms, e.act_to_view.raw_put.samples]),
+    line(['ratio act / raw put', e.act_to_view.ratio_p50, '', e.act_to_view.ratio_p99]),
+    line(['', 'ms', 'intents/s']),
+    line([`${d.record.act.samples} queued intents: reconnect → all confirmed`, d.reconnect_to_all_confirmed_ms, d.intents_per_s]),
+    line([`… → ${d.replica === 'zero' ? 'Zero replica' : 'replica'} shows all (view = replica)`, d.reconnect_to_replica_shows_all_ms]),
+    line(['… → sync() resolved (settling, pruning done)', d.reconnect_to_sync_resolved_ms]),
+    line(['same drain, no zero-cache running: → all confirmed', e.queued_drain_without_zero_cache.reconnect_to_all_confirmed_ms, e.queued_drain_without_zero_cache.intents_per_s]),
+    `outcomes ${JSON.stringify(d.outcomes)}; recording them offline took ${d.record.total_ms} ms (act p50 ${d.record.act.p50_ms} ms)`,
+    '',
+    '(d) propagation device A → device B through zero-cache (latency, ms)',
+    line(['', 'p50', 'p95', 'p99', 'samples']),
+    line(["engine act → B's engine view shows it", z.engine_act_to_b_view.p50_ms, z.engine_act_to_b_view.p95_ms, z.engine_act_to_b_view.p99_ms, z.engine_act_to_b_view.samples]),
+    line(["  of which act → A's push answered (20 ms debounce)", z.engine_act_to_a_push_answered.p50_ms, z.engine_act_to_a_push_answered.p95_ms, z.engine_act_to_a_push_answered.p99_ms]),
+    line(["bare Zero mutation → B's replica shows it", z.zero_mutate_to_b_replica.p50_ms, z.zero_mutate_to_b_replica.p95_ms, z.zero_mutate_to_b_replica.p99_ms, z.zero_mutate_to_b_replica.samples]),
+    line(['  of which mutate → Zero server confirmation', z.zero_mutate_to_server_confirmed.p50_ms, z.zero_mutate_to_server_confirmed.p95_ms, z.zero_mutate_to_server_confirmed.p99_ms]),
+    line(['ratio engine / bare Zero', z.ratio_p50, '', z.ratio_p99]),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

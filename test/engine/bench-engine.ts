@@ -9,9 +9,15 @@
  *  (b) the cost of a full view recompute (a replica change) with N pending;
  *  (c) 2,000 intents queued offline, from reconnect to all confirmed (every
  *      outcome stored on the device) against the real server on loopback,
- *      and to the (database-reading) replica showing them all.
+ *      and to the replica showing them all — the Zero replica behind a real
+ *      zero-cache when `npm run bench` passes one, else the database-reading
+ *      stand-in.
+ *
+ * `npm run bench` (test/bench/run.ts) imports (a) and (c) and prints them
+ * with the server's figures; run this file alone for (b) as well.
  */
 import 'fake-indexeddb/auto';
+import { pathToFileURL } from 'node:url';
 import type { Actor } from '@stint/shared';
 import { createEngine } from '../../client/src/engine/index.ts';
 import type { Engine } from '../../client/src/engine/index.ts';
@@ -19,8 +25,13 @@ import { MemoryReplica } from '../../client/src/engine/testing/memory-replica.ts
 import { MemoryServer } from '../../client/src/engine/testing/memory-server.ts';
 import { manualTimers } from '../../client/src/engine/testing/manual-timers.ts';
 import { startHarness } from '../bench/harness.ts';
+import type { Harness } from '../bench/harness.ts';
 import { elapsedMs, now, round, summarise } from '../bench/stats.ts';
+import type { LatencySummary } from '../bench/stats.ts';
 import { openDevice } from './harness.ts';
+import type { Device } from './harness.ts';
+import { openZeroDevice } from './zero-harness.ts';
+import type { ZeroDevice } from './zero-harness.ts';
 
 const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 1_000);
 const QUEUED = Number(process.env['BENCH_QUEUED'] ?? 2_000);
@@ -34,8 +45,16 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }
 
+export interface ViewLatency {
+  readonly what: string;
+  readonly act: LatencySummary;
+  readonly raw_put: LatencySummary;
+  readonly ratio_p50: number;
+  readonly ratio_p99: number;
+}
+
 /** (a) act → view notification, interleaved with raw fake-indexeddb puts. */
-async function viewLatency(): Promise<unknown> {
+export async function viewLatency(): Promise<ViewLatency> {
   const server = new MemoryServer();
   for (let i = 0; i < 50; i++) server.run({ user_id: 's1', role: 'supervisor' }, `seed-${i}`, 'task.create', { task_id: `t${i}`, title: `Task ${i}`, status: 'todo' });
   const replica = new MemoryReplica(server);
@@ -86,7 +105,7 @@ async function viewLatency(): Promise<unknown> {
 }
 
 /** (b) A replica change with N pending intents: the whole overlay replays. */
-async function recomputeCost(): Promise<unknown> {
+export async function recomputeCost(): Promise<unknown> {
   const out: Record<string, unknown> = {};
   for (const pending of [100, 1_000, QUEUED]) {
     const server = new MemoryServer();
@@ -120,45 +139,124 @@ async function recomputeCost(): Promise<unknown> {
   return { what: 'replica change → view recomputed (replica state + every pending intent replayed)', ...out };
 }
 
-/** (c) QUEUED intents offline, then reconnect against the real server. */
-async function drainAgainstServer(): Promise<unknown> {
-  const h = await startHarness();
+export interface QueuedDrain {
+  readonly what: string;
+  readonly replica: 'zero' | 'database';
+  readonly record: { readonly total_ms: number; readonly act: LatencySummary };
+  /** Until the last outcome is stored on the device (status.pending = 0). */
+  readonly reconnect_to_all_confirmed_ms: number;
+  /** Until `sync()` resolves: the pass also settles shown intents and prunes the journal. */
+  readonly reconnect_to_sync_resolved_ms: number;
+  readonly intents_per_s: number;
+  /** May come before "all confirmed": Zero can show the last batch before its answer is stored. */
+  readonly reconnect_to_replica_shows_all_ms: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+}
+
+/**
+ * (c) QUEUED intents offline, then reconnect against the real server. With
+ * `cacheUrl` (a zero-cache on the harness's database), the phone's replica is
+ * a ZeroReplica and "shows all" is Zero replicating every outcome; the phone's
+ * Zero stays connected throughout (only its pushes are offline), so the
+ * figure is the drain plus replication, not Zero's reconnect.
+ */
+export async function drainAgainstServer(given?: Harness, cacheUrl?: string): Promise<QueuedDrain> {
+  const h = given ?? (await startHarness());
+  const opened: { close(): Promise<void> }[] = [];
   try {
     const common = { sql: h.sql, baseUrl: () => h.baseUrl, clock: Date.now };
     const sup = await openDevice({ ...common, user: { id: h.supervisor.id, role: 'supervisor' }, token: h.supervisor.token, name: 'desk' });
+    opened.push(sup.engine);
     const tasks = 40;
-    for (let i = 0; i < tasks; i++) await mustAct(sup.engine, 'task.create', { task_id: `q${i}`, title: `Task ${i}`, status: 'todo' });
+    const prefix = `q${Date.now().toString(36)}-`;
+    for (let i = 0; i < tasks; i++) await mustAct(sup.engine, 'task.create', { task_id: `${prefix}${i}`, title: `Task ${i}`, status: 'todo' });
     await sup.engine.sync();
-    const phone = await openDevice({ ...common, clock: steppingClock(), user: { id: h.worker.id, role: 'worker' }, token: h.worker.token, name: 'phone' });
+    const worker = { user: { id: h.worker.id, role: 'worker' as const }, token: h.worker.token, name: `phone-${prefix}` };
+    const phone: Device | ZeroDevice =
+      cacheUrl === undefined
+        ? await openDevice({ ...common, ...worker, clock: steppingClock() })
+        : await openZeroDevice({ ...worker, appUrl: () => h.baseUrl, cacheUrl, clock: steppingClock() });
+    opened.push('zero' in phone ? phone : phone.engine);
+    if ('zero' in phone) await waitForView(phone.engine, () => phone.engine.view.getSnapshot().tasks.has(`${prefix}${tasks - 1}`));
+    else await phone.replica.refresh();
     phone.transport.offline = true;
     const recording = now();
-    const actMs = await queueWork(phone.engine, QUEUED, tasks, 'q');
+    const actMs = await queueWork(phone.engine, QUEUED, tasks, prefix);
     const recordMs = elapsedMs(recording);
     if (phone.engine.status.getSnapshot().pending !== QUEUED) throw new Error('not everything was queued');
 
     phone.transport.offline = false;
     const start = now();
+    // Watching starts before the drain: the last outcome is stored, and Zero may show everything, before sync() resolves.
+    const confirmed = untilPending(phone.engine, 0);
+    const replicaShowsAll = showsAll(phone);
     await phone.engine.sync();
-    const confirmedMs = elapsedMs(start);
+    const syncMs = elapsedMs(start);
     const status = phone.engine.status.getSnapshot();
     if (status.pending !== 0) throw new Error(`still pending: ${status.pending}`);
-    await phone.replica.refresh();
-    while (phone.engine.view.getSnapshot() !== phone.replica.getState()) await new Promise((resolve) => setTimeout(resolve, 1));
-    const replicatedMs = elapsedMs(start);
-    const counts = await h.sql<{ status: string; n: number }[]>`SELECT status, count(*)::int AS n FROM applied_intents WHERE user_id = ${h.worker.id} GROUP BY status ORDER BY status`;
-    await sup.engine.close();
-    await phone.engine.close();
+    const confirmedMs = Number((await confirmed) - start) / 1e6;
+    const replicatedMs = Number((await replicaShowsAll()) - start) / 1e6;
+    const counts = await h.sql<{ status: string; n: number }[]>`
+      SELECT status, count(*)::int AS n FROM applied_intents WHERE device_id = ${phone.engine.deviceId} GROUP BY status ORDER BY status`;
     return {
-      what: `${QUEUED} intents (claim + start on ${tasks} tasks, then heartbeats) queued offline; reconnect → sync() until every outcome is stored on the device, in batches of 100 over HTTP on loopback`,
+      what: `${QUEUED} intents (claim + start on ${tasks} tasks, then heartbeats) queued offline; reconnect → sync() until every outcome is stored on the device (pending 0), in batches of 100 over HTTP on loopback`,
+      replica: 'zero' in phone ? 'zero' : 'database',
       record: { total_ms: round(recordMs, 1), act: summarise(actMs) },
       reconnect_to_all_confirmed_ms: round(confirmedMs, 1),
+      reconnect_to_sync_resolved_ms: round(syncMs, 1),
       intents_per_s: Math.round(QUEUED / (confirmedMs / 1000)),
       reconnect_to_replica_shows_all_ms: round(replicatedMs, 1),
       outcomes: Object.fromEntries(counts.map((row) => [row.status, row.n])),
     };
   } finally {
-    await h.stop();
+    for (const item of opened.reverse()) await item.close().catch(() => undefined);
+    if (given === undefined) await h.stop();
   }
+}
+
+/** The hrtime at which the engine's pending count first reaches `count`. */
+function untilPending(engine: Engine, count: number): Promise<bigint> {
+  return new Promise((resolve) => {
+    const off = engine.status.subscribe(() => {
+      if (engine.status.getSnapshot().pending !== count) return;
+      off();
+      resolve(now());
+    });
+  });
+}
+
+/** When the device's view is its replica with nothing pending (hrtime). The stand-in replica is refreshed once, after the drain. */
+function showsAll(phone: Device | ZeroDevice): () => Promise<bigint> {
+  const done = (): boolean => phone.engine.status.getSnapshot().pending === 0 && phone.engine.view.getSnapshot() === phone.replica.getState();
+  if ('zero' in phone) {
+    const shown = waitForView(phone.engine, done);
+    return () => shown;
+  }
+  const replica = phone.replica;
+  return async () => {
+    await replica.refresh();
+    while (!done()) await new Promise((resolve) => setTimeout(resolve, 1));
+    return now();
+  };
+}
+
+/** Resolves with the hrtime at which `ready()` holds, checked now and after every view change (as a UI would render). */
+function waitForView(engine: Engine, ready: () => boolean, timeoutMs = 120_000): Promise<bigint> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`the view did not get there within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const check = (): void => {
+      if (!ready()) return;
+      const at = now();
+      clearTimeout(timer);
+      off();
+      resolve(at);
+    };
+    const off = engine.view.subscribe(check);
+    check();
+  });
 }
 
 /**
@@ -222,4 +320,5 @@ interface RawFactory {
   open(name: string, version: number): { result: RawDb; onupgradeneeded: () => void; onsuccess: () => void; onerror: () => void };
 }
 
-await main();
+// Run alone (`node test/engine/bench-engine.ts`), not when `npm run bench` imports it.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
