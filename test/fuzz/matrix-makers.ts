@@ -1,0 +1,72 @@
+/**
+ * Fresh entities for the auth matrix, one set per cell, made through the
+ * HTTP API by a setup supervisor (or by the person who must own them), so
+ * no cell sees another cell's leftovers and an allowed call can succeed.
+ *
+ * Invariants:
+ * 1. Every id is new (a per-file counter), so cells never collide.
+ * 2. Every setup call must succeed; a failure throws with the answer,
+ *    because a broken setup would otherwise read as an auth finding.
+ */
+import type { Role } from '@stint/shared';
+import type { TestApp } from '../../server/src/testing/test-app.ts';
+import type { Makers } from './access-table.ts';
+import { expectOk } from './fuzz-fixtures.ts';
+import type { Person } from './fuzz-fixtures.ts';
+
+const HOUR = 3_600_000;
+
+export function createMakers(t: TestApp, setup: Person): Makers {
+  let counter = 0;
+  const fresh = (kind: string) => `mx-${kind}-${(counter += 1)}`;
+  const call = async (method: string, path: string, who: Person, body?: unknown) =>
+    expectOk(await t.request(method, path, { token: who.token, ...(body === undefined ? {} : { body }) }), `${method} ${path}`);
+
+  const makers: Makers = {
+    person: (role: Role) => t.signIn(role, fresh(role)),
+    async task(claimedBy) {
+      const id = fresh('task');
+      await call('POST', '/api/v1/tasks', setup, { id, title: `Task ${id}`, status: 'todo' });
+      if (claimedBy !== undefined) await call('POST', `/api/v1/tasks/${id}/claim`, claimedBy);
+      return id;
+    },
+    async item(taskId, by = setup) {
+      const id = fresh('item');
+      await call('POST', '/api/checklist-items', by, { task_id: taskId, title: `Item ${id}`, checklist_item_id: id });
+      return id;
+    },
+    async sop(confirmed) {
+      const id = fresh('sop');
+      await call('POST', '/api/v1/sops', setup, {
+        id,
+        title: `SOP ${id}`,
+        tasks: [{ title: 'Only task', steps: [{ id: `${id}-step-1`, title: 'First' }, { id: `${id}-step-2`, title: 'Second' }] }],
+      });
+      if (confirmed) await call('POST', `/api/v1/sops/${id}/confirm`, setup);
+      return id;
+    },
+    async run(worker, state) {
+      const sopId = await makers.sop(true);
+      const id = fresh('run');
+      const steps = [`${sopId}-step-1`, `${sopId}-step-2`];
+      await call('POST', '/api/v1/sessions', worker, { sop_id: sopId, id });
+      if (state === 'paused') await call('POST', `/api/v1/sessions/${id}/pause`, worker);
+      if (state === 'completed') for (const step of steps) await call('POST', `/api/v1/sessions/${id}/checks`, worker, { step_id: step, result: 'passed' });
+      return { id, firstStep: steps[0] ?? '' };
+    },
+    async booking(mentor, student, ongoing) {
+      const id = fresh('booking');
+      const start = t.clock() + 30 * HOUR;
+      await call('POST', '/api/v1/bookings', setup, {
+        id,
+        mentor_id: mentor.user.id,
+        student_id: student.user.id,
+        start_time: new Date(start).toISOString(),
+        end_time: new Date(start + HOUR).toISOString(),
+      });
+      if (ongoing) await call('POST', `/api/sessions/${id}/start`, setup);
+      return id;
+    },
+  };
+  return makers;
+}
