@@ -56,7 +56,6 @@ export class SimDevice {
   /** Ids of every intent the engine journaled (act accepted). */
   readonly journaled: string[] = [];
   readonly dismissed = new Set<string>();
-  reloads = 0;
 
   private readonly options: DeviceOptions;
   private readonly factory = new IDBFactory();

@@ -191,8 +191,10 @@ const bookingCreate: Generator = (g) => {
     end_time: toIso(startAt + g.rng.between(15, 90) * 60_000),
   });
 };
+/** Mostly a booking in the status the action applies to (start a scheduled one, complete an ongoing one). */
 const bookingRef = (kind: 'booking.start' | 'booking.complete' | 'booking.cancel'): Generator => (g) => {
-  const id = pickId(g, bookings(g));
+  const fits = bookings(g).filter((b) => (kind === 'booking.start' ? b.status === 'SCHEDULED' : kind === 'booking.complete' ? b.status === 'ONGOING' : b.status !== 'COMPLETED'));
+  const id = pickId(g, fits.length > 0 && g.rng.chance(0.85) ? fits : bookings(g));
   return id === null ? null : c(kind, { booking_id: id });
 };
 
@@ -219,7 +221,7 @@ const WORKER: readonly Weighted[] = [
   [fixed(1), renameItem],
   [fixed(2), deleteItem],
   [when(hasRun, 0.5, 5), startRun],
-  [when(hasRun, 14, 0), check],
+  [when(hasRun, 25, 0), check],
   [when(hasRun, 2, 0), runRef('run.pause')],
   [when(hasRun, 2, 0), runRef('run.resume')],
   [when(hasRun, 2, 0), runRef('run.complete')],
@@ -244,7 +246,7 @@ const SUPERVISOR: readonly Weighted[] = [
   [fixed(2), sopEdit],
   [fixed(3), sopConfirm],
   [fixed(1), sopDelete],
-  [when((g) => runs(g).some((r) => r.status === 'completed'), 6, 1), approve],
+  [when((g) => runs(g).some((r) => r.status === 'completed' && !r.locked), 10, 1), approve],
   [when((g) => runs(g).length > 0, 2, 0), check],
   [when((g) => runs(g).length > 0, 1, 0), runRef('run.pause')],
   [when((g) => runs(g).length > 0, 1, 0), runRef('run.complete')],

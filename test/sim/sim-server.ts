@@ -174,12 +174,17 @@ export class SimServer {
   /** Every table, this seed's audit rows, the outcomes and the consistency query, at one instant (invariant 2). */
   async snapshot(auditPrefix: string): Promise<Snapshot> {
     return this.sql.begin('isolation level repeatable read read only', async (tx) => {
-      const rows: Record<string, unknown[]> = {};
-      for (const table of RULE_TABLES) rows[table] = await selectRows(tx, table);
-      rows['audit_log'] = readRows('audit_log', await tx`SELECT * FROM audit_log WHERE starts_with(id, ${auditPrefix})`);
-      const applied = await tx<RawDecision[]>`
-        SELECT id, user_id, device_id, kind, status, code, effective_at, time_source FROM applied_intents`;
-      const consistency = await checkConsistency(tx);
+      // Issued together: postgres.js pipelines them on the transaction's one connection.
+      const [tables, audit, applied, consistency] = await Promise.all([
+        Promise.all(RULE_TABLES.map((table) => selectRows(tx, table))),
+        tx`SELECT * FROM audit_log WHERE starts_with(id, ${auditPrefix})`,
+        tx<RawDecision[]>`SELECT id, user_id, device_id, kind, status, code, effective_at, time_source FROM applied_intents`,
+        checkConsistency(tx),
+      ]);
+      const rows: Record<string, unknown[]> = { audit_log: readRows('audit_log', audit) };
+      RULE_TABLES.forEach((table, i) => {
+        rows[table] = tables[i] ?? [];
+      });
       return {
         state: stateFrom(rows as StateRows),
         applied: new Map(applied.map((raw) => [raw.id, { ...raw, effective_at: toMillisOrNull(raw.effective_at) }])),

@@ -1,15 +1,17 @@
 /**
- * Issue 7 item 1: the deterministic multi-device simulation, 200 seeds,
- * against the real server and Postgres (simulate.ts says what each seed
- * does and checks). One database for the file; each seed truncates it.
+ * Issue 7 item 1: the deterministic multi-device simulation against the
+ * real server and Postgres (simulate.ts says what a seed does and checks),
+ * 200 seeds. One database for the file; each seed truncates it.
  *
- * Replay one seed: SIM_SEED=17 npx vitest run test/sim/sim.pg.test.ts
- * Soak: npm run soak (test/sim/soak.ts).
+ * Replay one seed with its trace: SIM_SEED=17 SIM_TRACE=1 npx vitest run test/sim/sim.pg.test.ts
+ * Many more seeds: npm run soak (test/sim/soak.ts).
+ * A seed that fails is pinned below as `regression: seed N — <what>`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase } from '../../server/src/testing/create-test-database.ts';
 import type { TestDatabase } from '../../server/src/testing/create-test-database.ts';
 import { describeFailure, runSeed } from './simulate.ts';
+import type { SimResult } from './simulate.ts';
 import { SimServer } from './sim-server.ts';
 
 const only = process.env['SIM_SEED'];
@@ -27,11 +29,24 @@ afterAll(async () => {
   await db?.drop();
 });
 
+async function seed(n: number): Promise<SimResult> {
+  const result = await runSeed(server, n);
+  if (!result.ok) console.error(describeFailure(result));
+  if (process.env['SIM_TRACE'] !== undefined) console.log(`${result.trace.join('\n')}\n${JSON.stringify(result.stats, null, 1)}`);
+  return result;
+}
+
 describe('multi-device simulation against the real server', () => {
-  test.each(SEEDS)('seed %i: invariants after every step, one outcome per intent, replicas equal the server', async (seed) => {
-    const result = await runSeed(server, seed);
-    if (!result.ok) console.error(describeFailure(result));
-    if (process.env['SIM_TRACE'] !== undefined) console.log(result.trace.join('\n'), JSON.stringify(result.stats));
+  test('a seed replays identically: the same trace, outcomes and counts', async () => {
+    const first = await seed(7);
+    const again = await seed(7);
+    expect(again.trace).toEqual(first.trace);
+    expect(again.stats).toEqual(first.stats);
+    expect(first.stats.deliveries).toBeGreaterThan(5);
+  }, 60_000);
+
+  test.each(SEEDS)('seed %i: invariants after every step, one outcome per intent, views equal the server', async (n) => {
+    const result = await seed(n);
     expect(result.failure).toBeNull();
     expect(result.stats.intents).toBeGreaterThan(0);
   }, 60_000);

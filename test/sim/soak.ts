@@ -82,15 +82,14 @@ async function soak(server: SimServer): Promise<number> {
   return 0;
 }
 
-/** What the seeds exercised, summed: faults, and decided intents by kind and verdict. */
+/** What the seeds exercised, summed (sim-stats.ts). */
 function add(totals: Record<string, number>, result: SimResult): void {
   const bump = (key: string, n: number): void => {
     totals[key] = (totals[key] ?? 0) + n;
   };
   bump('intents journaled', result.stats.intents);
   bump('deliveries', result.stats.deliveries);
-  for (const [key, n] of Object.entries(result.stats.faults)) bump(`fault ${key}`, n);
-  for (const [key, n] of Object.entries(result.stats.outcomes)) bump(`outcome ${key}`, n);
+  for (const [key, n] of Object.entries(result.stats.counts)) bump(key, n);
 }
 
 function positive(text: string | undefined, name: string): number {

@@ -1,0 +1,75 @@
+/**
+ * The simulation's own checkers must be able to fail: a seed that passes
+ * means something only if a broken database, a double application or a
+ * history running backwards would have been caught.
+ */
+import { describe, expect, test } from 'vitest';
+import { applyEffects, emptyState, put } from '@stint/shared';
+import type { BookingRow, TaskRow } from '@stint/shared';
+import { bookingViolations, historyViolations, viewViolations } from './sim-checks.ts';
+import { Oracle } from './sim-oracle.ts';
+import type { StoredDecision } from './sim-server.ts';
+
+const T0 = Date.UTC(2026, 2, 2, 9, 0);
+const SUPERVISOR = { user_id: 'sup', role: 'supervisor' } as const;
+
+function decision(id: string, kind: string, status: StoredDecision['status'], code: string | null = null): StoredDecision {
+  return { id, user_id: 'sup', device_id: 'desk', kind, status, code, effective_at: T0, time_source: 'server' };
+}
+
+const create = (id: string, taskId = 't1') => ({ id, kind: 'task.create', args: { task_id: taskId, title: 'Pump' }, occurred_at: new Date(T0).toISOString() });
+
+describe('oracle', () => {
+  test('a task created through the fold equals the row the rule writes', () => {
+    const oracle = new Oracle();
+    expect(oracle.apply(create('i1'), SUPERVISOR, 'UTC', decision('i1', 'task.create', 'accepted'))).toBeNull();
+    expect(oracle.state.tasks.get('t1')).toMatchObject({ id: 't1', title: 'Pump', status: 'todo', created_at: T0 });
+    expect(oracle.compare(oracle.state)).toEqual([]);
+  });
+
+  test('an intent decided a second time is reported', () => {
+    const oracle = new Oracle();
+    oracle.apply(create('i1'), SUPERVISOR, 'UTC', decision('i1', 'task.create', 'accepted'));
+    expect(oracle.apply(create('i1'), SUPERVISOR, 'UTC', decision('i1', 'task.create', 'accepted'))).toMatch(/decided a second time/);
+  });
+
+  test('a verdict the rules would not reach is reported', () => {
+    const oracle = new Oracle();
+    expect(oracle.apply(create('i1'), SUPERVISOR, 'UTC', decision('i1', 'task.create', 'rejected', 'CONFLICT_INVALID_STATE'))).toMatch(/the fold accepts/);
+    const worker = { user_id: 'w1', role: 'worker' } as const;
+    expect(oracle.apply(create('i2', 't2'), worker, 'UTC', decision('i2', 'task.create', 'accepted'))).toMatch(/the fold rejects FORBIDDEN/);
+  });
+
+  test('a database row the fold did not write, or wrote differently, is a difference', () => {
+    const oracle = new Oracle();
+    oracle.apply(create('i1'), SUPERVISOR, 'UTC', decision('i1', 'task.create', 'accepted'));
+    const task = oracle.state.tasks.get('t1') as TaskRow;
+    const db = applyEffects(oracle.state, [put('tasks', { ...task, time_spent_ms: 5 }), put('tasks', { ...task, id: 't9' })]);
+    expect(oracle.compare(db)).toEqual([expect.stringMatching(/^tasks t1: fold/), 'tasks t9: in the database, not in the fold']);
+  });
+});
+
+describe('history and bookings between snapshots', () => {
+  const booking: BookingRow = {
+    id: 'b1', mentor_id: 'w1', student_id: 'w2', start_time: T0, end_time: T0 + 3_600_000,
+    status: 'ONGOING', is_delayed: true, started_at: null, completed_at: null, updated_at: T0,
+  };
+  const before = applyEffects(emptyState(), [put('bookings', booking)]);
+
+  test('a booking moving back, leaving a final status or losing its delay flag is I8', () => {
+    expect(bookingViolations(before, applyEffects(before, [put('bookings', { ...booking, status: 'SCHEDULED' })]))).toEqual([expect.stringMatching(/ONGOING → SCHEDULED/)]);
+    expect(bookingViolations(before, applyEffects(before, [put('bookings', { ...booking, is_delayed: false })]))).toEqual([expect.stringMatching(/delay flag/)]);
+    const done = applyEffects(before, [put('bookings', { ...booking, status: 'COMPLETED' })]);
+    expect(bookingViolations(before, done)).toEqual([]);
+    expect(bookingViolations(done, applyEffects(done, [put('bookings', { ...booking, status: 'CANCELLED' })]))).toEqual([expect.stringMatching(/COMPLETED → CANCELLED/)]);
+  });
+
+  test('an updated_at moving back is reported', () => {
+    expect(historyViolations(before, applyEffects(before, [put('bookings', { ...booking, updated_at: T0 - 1 })]))).toEqual([expect.stringMatching(/updated_at moved back 1 ms/)]);
+  });
+
+  test('an in-progress task without its open session is an impossible view', () => {
+    const task: TaskRow = { id: 't1', title: 'Pump', status: 'in-progress', claimed_by: 'w1', assigned_at: T0, time_spent_ms: 0, created_at: T0, updated_at: T0 };
+    expect(viewViolations(applyEffects(emptyState(), [put('tasks', task)]), SUPERVISOR)).toEqual([expect.stringMatching(/^I2 t1/)]);
+  });
+});
