@@ -34,6 +34,8 @@ export interface DeviceOptions {
   readonly zone: string;
   readonly skewMs: Millis;
   readonly batchSize: number;
+  /** How long settled journal rows are kept (the engine's retainMs); short ones make the engine prune during a seed. */
+  readonly retainMs: Millis;
   readonly serverClock: () => Millis;
   readonly network: SimNetwork;
   readonly rng: Rng;
@@ -46,6 +48,7 @@ export class SimDevice {
   readonly zone: string;
   readonly deviceId: string;
   readonly batchSize: number;
+  readonly retainMs: Millis;
   readonly replica: SimReplica;
   readonly timers: ManualTimers = manualTimers();
   skewMs: Millis;
@@ -56,6 +59,8 @@ export class SimDevice {
   /** Ids of every intent the engine journaled (act accepted). */
   readonly journaled: string[] = [];
   readonly dismissed = new Set<string>();
+  /** Journaled intents the engine pruned once settled (found at the end). */
+  readonly pruned: string[] = [];
 
   private readonly options: DeviceOptions;
   private readonly factory = new IDBFactory();
@@ -72,6 +77,7 @@ export class SimDevice {
     this.skewMs = options.skewMs;
     this.deviceId = `${options.prefix}${options.name}`;
     this.batchSize = options.batchSize;
+    this.retainMs = options.retainMs;
     this.dbName = `stint-${this.deviceId}`;
     this.replica = new SimReplica(this.actor);
   }
@@ -96,6 +102,7 @@ export class SimDevice {
       locks: this.locks,
       timers: this.timers,
       batchSize: this.batchSize,
+      retainMs: this.retainMs,
     });
     if (!engine.status.getSnapshot().leader) {
       await new Promise<void>((resolve) => {

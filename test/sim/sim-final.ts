@@ -3,7 +3,9 @@
  * every replica caught up (I9 and the read path):
  *
  *  1. Each device's journal holds exactly the intents its engine accepted,
- *     in order — nothing lost, nothing invented, even across reloads.
+ *     in order — nothing lost, nothing invented, even across reloads — but
+ *     for settled rows the engine pruned (accepted and shown by the replica,
+ *     or dismissed), whose outcomes the server still holds.
  *  2. Each journaled intent has exactly one outcome, the stored one: same
  *     status, code and effective time, recorded as from that device.
  *  3. Every stored outcome belongs to a journaled intent.
@@ -38,7 +40,16 @@ export async function finalViolations(devices: readonly SimDevice[], snapshot: S
 
     const rows = await device.journal();
     const ids = rows.map((row) => row.id);
-    if (!isDeepStrictEqual(ids, device.journaled)) out.push(`I9 ${device.name}'s journal holds [${ids.join(' ')}], but it journaled [${device.journaled.join(' ')}]`);
+    const kept = new Set(ids);
+    if (!isDeepStrictEqual(ids, device.journaled.filter((id) => kept.has(id)))) out.push(`I9 ${device.name}'s journal holds [${ids.join(' ')}], not in the order it journaled [${device.journaled.join(' ')}]`);
+    for (const id of device.journaled) {
+      if (kept.has(id)) continue;
+      // Pruned: only settled rows may go — accepted ones the replica showed, or dismissed rejections.
+      journaled.add(id);
+      const stored = snapshot.applied.get(id);
+      if (stored === undefined || (stored.status === 'rejected' && !device.dismissed.has(id))) out.push(`I9 ${device.name} lost intent ${id} from its journal (stored: ${stored?.status ?? 'nothing'})`);
+      else device.pruned.push(id);
+    }
     const rejected: string[] = [];
     for (const row of rows) {
       journaled.add(row.id);

@@ -45,12 +45,14 @@ export function castOf(server: SimServer, network: SimNetwork, rng: Rng, prefix:
       zone: rng.pick(ZONES),
       skewMs: rng.chance(0.25) ? 0 : rng.between(-MAX_SKEW_MS, MAX_SKEW_MS),
       batchSize: rng.weighted([[2, 2], [3, 4], [2, 10], [1, 100]] as const),
+      // The default week never passes in a seed; half an hour does, so settled rows get pruned.
+      retainMs: rng.chance(0.3) ? 30 * MINUTE : 7 * 24 * 60 * MINUTE,
       serverClock: server.clock,
       network,
       rng: rng.fork(`engine-${user.id}-${n}`),
     });
   });
-  log.log(`devices: ${devices.map((d) => `${d.name} (${d.zone}, skew ${Math.round(d.skewMs / SECOND)} s, batch ${d.batchSize})`).join(', ')}`);
+  log.log(`devices: ${devices.map((d) => `${d.name} (${d.zone}, skew ${Math.round(d.skewMs / SECOND)} s, batch ${d.batchSize}, keeps settled rows ${Math.round(d.retainMs / MINUTE)} min)`).join(', ')}`);
   return { users: [...workers, supervisor], devices };
 }
 

@@ -235,7 +235,9 @@ class Simulation implements StepContext {
     for (const device of this.devices) this.replicate(device);
     const violations = await finalViolations(this.devices, snapshot);
     if (violations.length > 0) this.fail(violations);
-    this.log.log(`end: ${snapshot.applied.size} outcomes, ${this.courier.deliveries} deliveries`);
+    const pruned = this.devices.reduce((n, d) => n + d.pruned.length, 0);
+    for (let i = 0; i < pruned; i++) this.log.count('settled row pruned');
+    this.log.log(`end: ${snapshot.applied.size} outcomes, ${this.courier.deliveries} deliveries, ${pruned} settled rows pruned`);
   }
 
   private fail(violations: readonly string[]): never {
