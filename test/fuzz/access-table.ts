@@ -208,7 +208,7 @@ export const ACCESS_TABLE: readonly AccessRow[] = [
     key: 'POST /api/zero/mutate',
     access: SIGNED_IN,
     success: 200,
-    prepare: async (c) => ({ path: '/api/zero/mutate', body: { clientGroupID: 'matrix-group', mutations: [], pushVersion: 1, timestamp: c.t.clock(), requestID: 'matrix-request' } }),
+    prepare: async (c) => ({ path: '/api/zero/mutate?schema=stint_0&appID=stint', body: { clientGroupID: 'matrix-group', mutations: [], pushVersion: 1, timestamp: c.t.clock(), requestID: 'matrix-request' } }),
   },
 ];
 
