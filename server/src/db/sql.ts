@@ -59,6 +59,17 @@ export function toMillisOrNull(date: Date | null): Millis | null {
   return date === null ? null : date.getTime();
 }
 
+/**
+ * Text Postgres cannot store: a NUL character (text and jsonb refuse it) or a
+ * lone UTF-16 surrogate (not valid UTF-8; jsonb refuses it). Input with either
+ * is refused at the door instead of failing a statement later.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+}
+
 /** Postgres SQLSTATE of a failed query, if it is one. */
 export function sqlState(error: unknown): string | undefined {
   return error instanceof postgres.PostgresError ? error.code : undefined;

@@ -5,12 +5,12 @@
 import { z } from '@hono/zod-openapi';
 import { toIso } from '@stint/shared';
 import type { Millis } from '@stint/shared';
+import { isStorableText } from '../db/sql.ts';
 
-const noNul = (value: string): boolean => !value.includes('\u0000');
 
 /** Free text of at most `max` characters, trimmed, not empty. */
 export function textSchema(max: number) {
-  return z.string().trim().min(1).max(max).refine(noNul, 'must not contain NUL characters');
+  return z.string().trim().min(1).max(max).refine(isStorableText, 'must not contain NUL characters or lone surrogates');
 }
 
 /** A client-supplied id (clients create ids offline): letters, digits and . _ : @ -. */

@@ -18,8 +18,8 @@
  *     rejection with CONFLICT_INVALID_STATE, never a 500; a value Postgres
  *     cannot hold (SQLSTATE class 22, e.g. a year-0 booking time) is an
  *     INVALID_INTENT rejection of that intent alone.
- *  6. An intent that Postgres could not even record (a NUL character
- *     anywhere, a time outside years 1–9999) is rejected INVALID_INTENT before
+ *  6. An intent that Postgres could not even record (a NUL character or a
+ *     lone surrogate anywhere, a time outside years 1–9999) is rejected INVALID_INTENT before
  *     it touches anything; what is stored of it is only what can be stored.
  *  7. An intent id is its author's: the same id from another user is refused
  *     (CONFLICT_EXISTS, not stored) instead of answering with someone else's
@@ -43,7 +43,7 @@ import {
 } from '@stint/shared';
 import type { Actor, DomainError, Effect, Intent, Millis, Outcome, ProcedureRunRow, RuleContext } from '@stint/shared';
 import { applyEffects } from '../db/apply-effects.ts';
-import { SQLSTATE, sqlState, violatedConstraint } from '../db/sql.ts';
+import { SQLSTATE, isStorableText, sqlState, violatedConstraint } from '../db/sql.ts';
 import type { Tx } from '../db/sql.ts';
 import { loadIntentState } from './load-state.ts';
 import { findOutcome, insertOutcome, toOutcome } from './outcomes.ts';
@@ -83,8 +83,8 @@ export async function executeIntent(tx: Tx, request: IntentRequest): Promise<Exe
   const stored = await findOutcome(tx, raw.id);
   if (stored !== undefined) return replay(stored, actor);
 
-  if (containsNul(raw)) {
-    return reject(tx, request, null, domainError('INVALID_INTENT', 'Malformed intent: text must not contain NUL characters'), null);
+  if (containsUnstorableText(raw)) {
+    return reject(tx, request, null, domainError('INVALID_INTENT', 'Malformed intent: text must not contain NUL characters or lone surrogates'), null);
   }
   const parsed = parseIntent(raw);
   if (!parsed.ok) return reject(tx, request, null, parsed.error, null);
@@ -245,11 +245,11 @@ export function storableTime(ms: Millis): Millis | null {
 }
 
 /** Whether any string (or key) in a JSON value holds NUL, which Postgres text and jsonb refuse. */
-export function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
+export function containsUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return !isStorableText(value);
   if (value === null || typeof value !== 'object' || depth > 64) return false;
-  if (Array.isArray(value)) return value.some((item) => containsNul(item, depth + 1));
-  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item, depth + 1));
+  if (Array.isArray(value)) return value.some((item) => containsUnstorableText(item, depth + 1));
+  return Object.entries(value).some(([key, item]) => !isStorableText(key) || containsUnstorableText(item, depth + 1));
 }
 
 /** Audit rows a rule writes do not know the device; the executor does. */

@@ -18,17 +18,18 @@ import { currentUser, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { containsNul, storableTime } from '../intents/execute.ts';
+import { isStorableText } from '../db/sql.ts';
+import { storableTime } from '../intents/execute.ts';
 import { pushBatch } from '../intents/push-batch.ts';
 
 /** The shared batch schema plus what Postgres must be able to store for every outcome. */
 export const PushBodySchema = PushRequestSchema.superRefine((batch, ctx) => {
-  if (batch.device_id.includes('\u0000')) ctx.addIssue({ code: 'custom', path: ['device_id'], message: 'must not contain NUL characters' });
+  if (!isStorableText(batch.device_id)) ctx.addIssue({ code: 'custom', path: ['device_id'], message: 'must not contain NUL characters or lone surrogates' });
   if (storableTime(Date.parse(batch.sent_at)) === null) {
     ctx.addIssue({ code: 'custom', path: ['sent_at'], message: 'must be between the years 1 and 9999' });
   }
   batch.intents.forEach((intent, index) => {
-    if (containsNul(intent.id)) ctx.addIssue({ code: 'custom', path: ['intents', index, 'id'], message: 'must not contain NUL characters' });
+    if (!isStorableText(intent.id)) ctx.addIssue({ code: 'custom', path: ['intents', index, 'id'], message: 'must not contain NUL characters or lone surrogates' });
   });
 });
 

@@ -24,7 +24,8 @@ import { DEFAULT_TOLERANCE_MS, estimateOffset } from '@stint/shared';
 import type { Actor, UserRow } from '@stint/shared';
 import { ZeroIntentArgsSchema, zeroSchema } from '@stint/shared/zero';
 import type { AppDeps } from '../http/env.ts';
-import { containsNul, executeIntent, storableTime } from '../intents/execute.ts';
+import { isStorableText } from '../db/sql.ts';
+import { executeIntent, storableTime } from '../intents/execute.ts';
 import { knownZone } from '../intents/push-batch.ts';
 
 /** `user` is the authenticated caller (requireUser checked the forwarded bearer token). */
@@ -46,7 +47,7 @@ export function zeroMutateHandler(deps: Pick<AppDeps, 'sql' | 'clock' | 'config'
           const parsed = ZeroIntentArgsSchema.safeParse(args);
           if (!parsed.success) throw new Error(`Malformed intent envelope: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
           const envelope = parsed.data;
-          if (containsNul(envelope.device_id)) throw new Error('Malformed intent envelope: device_id must not contain NUL characters');
+          if (!isStorableText(envelope.device_id)) throw new Error('Malformed intent envelope: device_id must not contain NUL characters or lone surrogates');
           const receivedAt = deps.clock();
           const sentAt = storableTime(Date.parse(envelope.sent_at));
           if (sentAt === null) throw new Error('Malformed intent envelope: sent_at must be between the years 1 and 9999');
