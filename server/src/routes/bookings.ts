@@ -26,7 +26,7 @@ import { runIntent } from '../intents/run-intent.ts';
 const InputTimeSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-01-16T13:00:00Z' });
 
 const CreateBookingSchema = z
-  .object({
+  .strictObject({
     id: IdSchema.optional(),
     mentor_id: IdSchema,
     student_id: IdSchema,

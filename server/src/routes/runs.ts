@@ -48,17 +48,17 @@ const NotesSchema = z
   .max(MAX_NOTES_LENGTH)
   .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 
-const StartSessionSchema = z.object({ sop_id: RuleIdSchema, id: RuleIdSchema.optional() }).openapi('StartSession');
+const StartSessionSchema = z.strictObject({ sop_id: RuleIdSchema, id: RuleIdSchema.optional() }).openapi('StartSession');
 const RecordCheckSchema = z
-  .object({
+  .strictObject({
     step_id: RuleIdSchema,
     result: z.enum([CheckResult.passed, CheckResult.failed]),
     notes: NotesSchema.optional(),
     override_reason: OverrideReasonSchema.optional(),
   })
   .openapi('RecordCheck');
-const OverrideSchema = z.object({ override_reason: OverrideReasonSchema.optional() }).openapi('SessionAction');
-const ApproveSchema = z.object({ reason: OverrideReasonSchema.optional() }).openapi('ApproveSession');
+const OverrideSchema = z.strictObject({ override_reason: OverrideReasonSchema.optional() }).openapi('SessionAction');
+const ApproveSchema = z.strictObject({ reason: OverrideReasonSchema.optional() }).openapi('ApproveSession');
 
 const SessionParamSchema = z.object({ id: RuleIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const SessionListQuerySchema = z.object({

@@ -34,15 +34,15 @@ const RuleIdSchema = IdSchema.max(MAX_ID_LENGTH);
 const TitleSchema = textSchema(MAX_TITLE_LENGTH);
 
 const SopStepInputSchema = z
-  .object({ id: RuleIdSchema.optional(), title: TitleSchema, requires_check: z.boolean().optional() })
+  .strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, requires_check: z.boolean().optional() })
   .openapi('SopStepInput');
 const SopTaskInputSchema = z
-  .object({ id: RuleIdSchema.optional(), title: TitleSchema, steps: z.array(SopStepInputSchema).max(MAX_SOP_STEPS) })
+  .strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, steps: z.array(SopStepInputSchema).max(MAX_SOP_STEPS) })
   .openapi('SopTaskInput');
 const SopTasksInputSchema = z.array(SopTaskInputSchema).max(MAX_SOP_TASKS);
 
-const CreateSopSchema = z.object({ id: RuleIdSchema.optional(), title: TitleSchema, tasks: SopTasksInputSchema }).openapi('CreateSop');
-const EditSopSchema = z.object({ title: TitleSchema.optional(), tasks: SopTasksInputSchema.optional() }).openapi('EditSop');
+const CreateSopSchema = z.strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, tasks: SopTasksInputSchema }).openapi('CreateSop');
+const EditSopSchema = z.strictObject({ title: TitleSchema.optional(), tasks: SopTasksInputSchema.optional() }).openapi('EditSop');
 
 const SopParamSchema = z.object({ id: RuleIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const SopQuerySchema = z.object({

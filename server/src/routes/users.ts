@@ -14,7 +14,7 @@ import { IdParamSchema, IdSchema, IsoTimeSchema, textSchema } from '../http/sche
 import { RoleSchema, UserJsonSchema, findUser, insertUser, userJson } from '../users/users.ts';
 
 const CreateUserSchema = z
-  .object({ name: textSchema(200), role: RoleSchema, id: IdSchema.optional() })
+  .strictObject({ name: textSchema(200), role: RoleSchema, id: IdSchema.optional() })
   .openapi('CreateUser');
 
 const TokenSchema = z.object({ token: z.string(), expires_at: IsoTimeSchema }).openapi('Token');
