@@ -5,8 +5,8 @@
  * and a transport that goes through the simulated network.
  *
  * Invariants:
- *  1. The device's IndexedDB outlives its engines: `reload()` closes the
- *     engine and opens a new one on the same factory and database name.
+ *  1. The device's IndexedDB outlives its engines: a reload is `close()`
+ *     then `open()`, a new engine on the same factory and database name.
  *  2. No drain pass runs unless the simulator started it: timers are
  *     manual and fire only when the simulator fires them, and every pass
  *     is tracked in `drive` (the start pass of a new engine is joined by

@@ -140,7 +140,7 @@ async function reload(sim: StepContext, device: SimDevice): Promise<void> {
   if (inFlight !== undefined) await sim.courier.meetFate(device, inFlight, !device.partitioned && sim.rng.chance(0.6) ? 'lost-answer' : 'lost-request');
   if (drive !== null) await sim.within(drive, `${device.name}'s drain to stop after close`);
   device.drive = null;
-  await device.open();
+  await sim.within(device.open(), `${device.name}'s engine to reopen and take the drain lock`);
   await sim.follow(device);
 }
 

@@ -119,7 +119,7 @@ class Simulation implements StepContext {
     this.devices = cast.devices;
     this.userIds = cast.users.map((u) => u.id);
     for (const device of this.devices) {
-      await device.open();
+      await this.within(device.open(), `${device.name}'s engine to open and take the drain lock`);
       await this.follow(device);
     }
     const desk = this.devices.find((d) => d.user.role !== 'worker');
