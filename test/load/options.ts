@@ -25,7 +25,7 @@ const NUMBERS = {
   workers: { name: 'WORKERS', default: 250, min: 1, max: 10_000 },
   devicesPerWorker: { name: 'DEVICES_PER_WORKER', default: 4, min: 1, max: 100 },
   heartbeatS: { name: 'HEARTBEAT_S', default: 60, min: 1, max: 3_600 },
-  intentIntervalS: { name: 'INTENT_INTERVAL_S', default: 10, min: 0.1, max: 3_600 },
+  intentIntervalS: { name: 'INTENT_INTERVAL_S', default: 30, min: 0.1, max: 3_600 },
   batch: { name: 'BATCH', default: 3, min: 1, max: 500 },
   concurrency: { name: 'CONCURRENCY', default: 100, min: 1, max: 10_000 },
   timeoutMs: { name: 'TIMEOUT_MS', default: 30_000, min: 100, max: 600_000 },

@@ -24,9 +24,15 @@
  * Options (environment variable, or the same name as `--kebab-case=value`):
  * LOAD_DURATION_S (60), LOAD_WORKERS (250), LOAD_DEVICES_PER_WORKER (4),
  * LOAD_HEARTBEAT_S (60), LOAD_HEARTBEAT_VIA (rest | push; rest = POST
- * /api/v1/me/work-sessions/heartbeat), LOAD_INTENT_INTERVAL_S (10, per
+ * /api/v1/me/work-sessions/heartbeat), LOAD_INTENT_INTERVAL_S (30, per
  * device), LOAD_BATCH (3 intents per push), LOAD_CONCURRENCY (100 requests
  * on the wire at most), LOAD_TIMEOUT_MS (30000), LOAD_SEED (1).
+ *
+ * The default rate, a batch of 3 every 30 s per device (6 changes a minute
+ * per device, 100 intents/s in all, 50 requests/s), is a busy shift, not a
+ * quiet one; `--intent-interval-s=10` (300 intents/s) saturates the 2-CPU
+ * machines here (server, Postgres and generator share them) and shows how
+ * latency grows past the knee.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -164,7 +170,12 @@ async function send(client: LoadClient, due: Due, dueAt: number, options: LoadOp
   const intents = due.kind === 'heartbeat' ? [intent('work.heartbeat', { task_id: device.heartbeatTask })] : nextBatch(device, options.batch);
   const answer = await client.request(due.kind, 'POST', '/api/v1/sync/push', token, { device_id: device.id, sent_at: toIso(Date.now()), intents }, dueAt);
   if (!answer.ok) return;
-  for (const outcome of (answer.body as { data: PushData }).data.outcomes) {
+  const data = (answer.body as { data?: Partial<PushData> } | undefined)?.data;
+  if (!Array.isArray(data?.outcomes)) {
+    outcomes.rejected['UNREADABLE_ANSWER'] = (outcomes.rejected['UNREADABLE_ANSWER'] ?? 0) + intents.length;
+    return;
+  }
+  for (const outcome of data.outcomes) {
     if (outcome.status === 'accepted') outcomes.accepted += 1;
     else if (outcome.status === 'accepted_with_adjustment') outcomes.accepted_with_adjustment += 1;
     else {
@@ -257,4 +268,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-await main();
+await main().catch((error: unknown) => {
+  process.stderr.write(`load: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
