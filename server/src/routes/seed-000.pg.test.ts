@@ -4,7 +4,8 @@ import { selectRows } from '../db/rows.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
 import type { Seed000TaskJson } from '../tasks/seed-000-json.ts';
-import { addItem, createTask, dumpTaskTables, errorOf, expectStatus, signInCast, taskAction } from '../tasks/testing.ts';
+import type { RequestShape } from '../tasks/testing.ts';
+import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, signInCast, taskAction } from '../tasks/testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
@@ -24,14 +25,9 @@ async function openSessions(taskId: string) {
   return selectRows(db.sql, 'work_sessions', { task_id: taskId, ended_at: null });
 }
 
-/** A request that must be refused without changing any row. */
-async function expectRefused(path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> }, status: number, code: string) {
-  const before = await dumpTaskTables(db.sql);
-  const res = await t.request('PUT', path, options);
-  expect(res.status).toBe(status);
-  expect(errorOf(res).code).toBe(code);
-  expect(await dumpTaskTables(db.sql)).toEqual(before);
-  return res;
+/** A PUT that must be refused without changing any row. */
+function refused(path: string, options: RequestShape, status: number, code: string) {
+  return expectRefused(t, db.sql, { method: 'PUT', path, ...options }, status, code);
 }
 
 describe('seed 000: B. transition to in-progress (pick up / resume)', () => {
@@ -110,7 +106,7 @@ describe('seed 000: B. transition to in-progress (pick up / resume)', () => {
   test('a task claimed by someone else → 409 CONFLICT_CLAIMED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
-    const res = await expectRefused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
+    const res = await refused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
     expect(errorOf(res).details).toMatchObject({ claimed_by: worker2.user.id });
   });
 
@@ -118,13 +114,13 @@ describe('seed 000: B. transition to in-progress (pick up / resume)', () => {
     const task = await createTask(t, supervisor.token);
     await put(task.id, { task_status: 'in-progress' }, worker2.token);
     t.clock.advance(5_000);
-    await expectRefused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
+    await refused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
     expect(await openSessions(task.id)).toMatchObject([{ user_id: worker2.user.id }]);
   });
 
   test('a done task cannot be resumed → 409 CONFLICT_INVALID_STATE, nothing changed', async () => {
     const task = await createTask(t, supervisor.token, { status: 'done' });
-    await expectRefused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_INVALID_STATE');
+    await refused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: 'in-progress' } }, 409, 'CONFLICT_INVALID_STATE');
   });
 });
 
@@ -205,7 +201,7 @@ describe('seed 000: payload compatibility', () => {
   test('a task with checklist items takes no manual status → 400 STATUS_DERIVED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await addItem(t, supervisor.token, task.id, 1);
-    const res = await expectRefused(`/tasks/${task.id}`, { token: supervisor.token, body: { task_status: 'done' } }, 400, 'STATUS_DERIVED');
+    const res = await refused(`/tasks/${task.id}`, { token: supervisor.token, body: { task_status: 'done' } }, 400, 'STATUS_DERIVED');
     expect(errorOf(res).message).toBe(STATUS_DERIVED_MESSAGE);
   });
 });
@@ -214,12 +210,12 @@ describe('seed 000: errors', () => {
   test('a body id other than the path id → 400 INVALID_INPUT, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     const other = await createTask(t, supervisor.token);
-    const res = await expectRefused(`/tasks/${task.id}`, { token: worker.token, body: { id: other.id, task_status: 'in-progress' } }, 400, 'INVALID_INPUT');
+    const res = await refused(`/tasks/${task.id}`, { token: worker.token, body: { id: other.id, task_status: 'in-progress' } }, 400, 'INVALID_INPUT');
     expect(errorOf(res).details).toEqual({ path_id: task.id, body_id: other.id });
   });
 
   test('an unknown task → 404 NOT_FOUND, nothing changed', async () => {
-    await expectRefused('/tasks/no-such-task', { token: worker.token, body: { task_status: 'in-progress' } }, 404, 'NOT_FOUND');
+    await refused('/tasks/no-such-task', { token: worker.token, body: { task_status: 'in-progress' } }, 404, 'NOT_FOUND');
   });
 
   test.each([
@@ -236,16 +232,16 @@ describe('seed 000: errors', () => {
     ['malformed JSON', '{"task_status": "on-hold"'],
   ])('%s → 400 INVALID_INPUT, nothing changed', async (_what, body) => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused(`/tasks/${task.id}`, { token: worker.token, body }, 400, 'INVALID_INPUT');
+    await refused(`/tasks/${task.id}`, { token: worker.token, body }, 400, 'INVALID_INPUT');
   });
 
   test('no body → 400, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused(`/tasks/${task.id}`, { token: worker.token }, 400, 'INVALID_INPUT');
+    await refused(`/tasks/${task.id}`, { token: worker.token }, 400, 'INVALID_INPUT');
   });
 
   test('a path id with characters ids never have → 400', async () => {
-    await expectRefused('/tasks/a%20b', { token: worker.token, body: { task_status: 'todo' } }, 400, 'INVALID_INPUT');
+    await refused('/tasks/a%20b', { token: worker.token, body: { task_status: 'todo' } }, 400, 'INVALID_INPUT');
   });
 });
 
@@ -271,6 +267,6 @@ describe('seed 000: auth', () => {
     ['a forged token', { token: 'forged' }],
   ])('%s → 401, nothing changed', async (_what, auth) => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused(`/tasks/${task.id}`, { ...auth, body: { task_status: 'in-progress' } }, 401, 'UNAUTHENTICATED');
+    await refused(`/tasks/${task.id}`, { ...auth, body: { task_status: 'in-progress' } }, 401, 'UNAUTHENTICATED');
   });
 });

@@ -5,8 +5,8 @@ import { selectRows } from '../db/rows.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
 import type { Seed004Item, Seed004Task, Seed004TaskSummary } from '../tasks/seed-004-json.ts';
-import type { Person } from '../tasks/testing.ts';
-import { addItem, createTask, dumpTaskTables, errorOf, expectStatus, signInCast, taskAction } from '../tasks/testing.ts';
+import type { Person, RequestShape } from '../tasks/testing.ts';
+import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, signInCast, taskAction } from '../tasks/testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
@@ -34,19 +34,8 @@ async function taskWithItems(statuses: readonly ChecklistStatus[]): Promise<{ id
 }
 
 /** A request that must be refused without changing any row. */
-async function expectRefused(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> },
-  status: number,
-  code: string,
-) {
-  const before = await dumpTaskTables(db.sql);
-  const res = await t.request(method, path, options);
-  expect(res.status).toBe(status);
-  expect(errorOf(res).code).toBe(code);
-  expect(await dumpTaskTables(db.sql)).toEqual(before);
-  return res;
+function refused(method: string, path: string, options: RequestShape, status: number, code: string) {
+  return expectRefused(t, db.sql, { method, path, ...options }, status, code);
 }
 
 describe('seed 004 test cases through HTTP', () => {
@@ -96,7 +85,7 @@ describe('seed 004 test cases through HTTP', () => {
 
   test('test case 11: PATCH status on a task with 2 checklist items → 400 with the seed\'s message, nothing changed', async () => {
     const { id } = await taskWithItems([PLANNED, PLANNED]);
-    const res = await expectRefused('PATCH', `/api/tasks/${id}`, { token: supervisor.token, body: { status: DONE } }, 400, 'STATUS_DERIVED');
+    const res = await refused('PATCH', `/api/tasks/${id}`, { token: supervisor.token, body: { status: DONE } }, 400, 'STATUS_DERIVED');
     expect(errorOf(res).message).toBe(STATUS_DERIVED_MESSAGE);
     expect(errorOf(res).message).toBe('Cannot set status for tasks with checklist items. Status is derived from checklist items.');
   });
@@ -231,11 +220,11 @@ describe('PATCH /api/tasks/:id', () => {
   test('a task another worker holds → 409 CONFLICT_CLAIMED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
-    await expectRefused('PATCH', `/api/tasks/${task.id}`, { token: worker.token, body: { status: DONE } }, 409, 'CONFLICT_CLAIMED');
+    await refused('PATCH', `/api/tasks/${task.id}`, { token: worker.token, body: { status: DONE } }, 409, 'CONFLICT_CLAIMED');
   });
 
   test('an unknown task → 404, nothing changed', async () => {
-    await expectRefused('PATCH', '/api/tasks/nope', { token: worker.token, body: { status: DONE } }, 404, 'NOT_FOUND');
+    await refused('PATCH', '/api/tasks/nope', { token: worker.token, body: { status: DONE } }, 404, 'NOT_FOUND');
   });
 
   test.each([
@@ -250,12 +239,12 @@ describe('PATCH /api/tasks/:id', () => {
     ['malformed JSON', '{"status": 3'],
   ])('%s → 400 INVALID_INPUT, nothing changed', async (_what, body) => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('PATCH', `/api/tasks/${task.id}`, { token: worker.token, body }, 400, 'INVALID_INPUT');
+    await refused('PATCH', `/api/tasks/${task.id}`, { token: worker.token, body }, 400, 'INVALID_INPUT');
   });
 
   test('no body → 400, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('PATCH', `/api/tasks/${task.id}`, { token: worker.token }, 400, 'INVALID_INPUT');
+    await refused('PATCH', `/api/tasks/${task.id}`, { token: worker.token }, 400, 'INVALID_INPUT');
   });
 
   test.each(ROLE_NAMES)('a %s sets the status of an unclaimed atomic task', async (role) => {
@@ -266,7 +255,7 @@ describe('PATCH /api/tasks/:id', () => {
 
   test('no token → 401, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('PATCH', `/api/tasks/${task.id}`, { body: { status: DONE } }, 401, 'UNAUTHENTICATED');
+    await refused('PATCH', `/api/tasks/${task.id}`, { body: { status: DONE } }, 401, 'UNAUTHENTICATED');
   });
 });
 
@@ -301,17 +290,17 @@ describe('POST /api/checklist-items', () => {
   test('the same id with other content → 409 CONFLICT_EXISTS, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await t.request('POST', '/api/checklist-items', { token: worker.token, body: { task_id: task.id, title: 'First', checklist_item_id: 'dup-1' } });
-    await expectRefused('POST', '/api/checklist-items', { token: worker.token, body: { task_id: task.id, title: 'Second', checklist_item_id: 'dup-1' } }, 409, 'CONFLICT_EXISTS');
+    await refused('POST', '/api/checklist-items', { token: worker.token, body: { task_id: task.id, title: 'Second', checklist_item_id: 'dup-1' } }, 409, 'CONFLICT_EXISTS');
   });
 
   test('an unknown task → 404, nothing changed', async () => {
-    await expectRefused('POST', '/api/checklist-items', { token: worker.token, body: { task_id: 'nope', title: 'X' } }, 404, 'NOT_FOUND');
+    await refused('POST', '/api/checklist-items', { token: worker.token, body: { task_id: 'nope', title: 'X' } }, 404, 'NOT_FOUND');
   });
 
   test('a worker may not add items to a task another worker holds → 409 CONFLICT_CLAIMED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
-    await expectRefused('POST', '/api/checklist-items', { token: worker.token, body: { task_id: task.id, title: 'X' } }, 409, 'CONFLICT_CLAIMED');
+    await refused('POST', '/api/checklist-items', { token: worker.token, body: { task_id: task.id, title: 'X' } }, 409, 'CONFLICT_CLAIMED');
   });
 
   test.each([
@@ -326,11 +315,11 @@ describe('POST /api/checklist-items', () => {
     ['a null body', null],
     ['malformed JSON', '{"task_id": "x",'],
   ])('%s → 400 INVALID_INPUT, nothing changed', async (_what, body) => {
-    await expectRefused('POST', '/api/checklist-items', { token: worker.token, body }, 400, 'INVALID_INPUT');
+    await refused('POST', '/api/checklist-items', { token: worker.token, body }, 400, 'INVALID_INPUT');
   });
 
   test('no body → 400, nothing changed', async () => {
-    await expectRefused('POST', '/api/checklist-items', { token: worker.token }, 400, 'INVALID_INPUT');
+    await refused('POST', '/api/checklist-items', { token: worker.token }, 400, 'INVALID_INPUT');
   });
 
   test.each(ROLE_NAMES)('a %s adds items to an unclaimed task', async (role) => {
@@ -341,7 +330,7 @@ describe('POST /api/checklist-items', () => {
 
   test('no token → 401, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('POST', '/api/checklist-items', { body: { task_id: task.id, title: 'X' } }, 401, 'UNAUTHENTICATED');
+    await refused('POST', '/api/checklist-items', { body: { task_id: task.id, title: 'X' } }, 401, 'UNAUTHENTICATED');
   });
 });
 
@@ -372,17 +361,17 @@ describe('PATCH /api/checklist-items/:id', () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
     const itemId = await addItem(t, worker2.token, task.id, PLANNED);
-    await expectRefused('PATCH', `/api/checklist-items/${itemId}`, { token: worker.token, body: { status: DONE, title: 'Mine' } }, 409, 'CONFLICT_CLAIMED');
+    await refused('PATCH', `/api/checklist-items/${itemId}`, { token: worker.token, body: { status: DONE, title: 'Mine' } }, 409, 'CONFLICT_CLAIMED');
   });
 
   test('a deleted item → 404, nothing changed', async () => {
     const { itemIds } = await taskWithItems([PLANNED, PLANNED]);
     await t.request('DELETE', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token });
-    await expectRefused('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token, body: { status: DONE } }, 404, 'NOT_FOUND');
+    await refused('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token, body: { status: DONE } }, 404, 'NOT_FOUND');
   });
 
   test('an unknown item → 404, nothing changed', async () => {
-    await expectRefused('PATCH', '/api/checklist-items/nope', { token: supervisor.token, body: { status: DONE } }, 404, 'NOT_FOUND');
+    await refused('PATCH', '/api/checklist-items/nope', { token: supervisor.token, body: { status: DONE } }, 404, 'NOT_FOUND');
   });
 
   test.each([
@@ -395,12 +384,12 @@ describe('PATCH /api/checklist-items/:id', () => {
     ['malformed JSON', '{'],
   ])('%s → 400 INVALID_INPUT, nothing changed', async (_what, body) => {
     const { itemIds } = await taskWithItems([PLANNED]);
-    await expectRefused('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token, body }, 400, 'INVALID_INPUT');
+    await refused('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token, body }, 400, 'INVALID_INPUT');
   });
 
   test('no body → 400, nothing changed', async () => {
     const { itemIds } = await taskWithItems([PLANNED]);
-    await expectRefused('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token }, 400, 'INVALID_INPUT');
+    await refused('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token }, 400, 'INVALID_INPUT');
   });
 
   test.each(ROLE_NAMES)('a %s renames an item of an unclaimed task', async (role) => {
@@ -411,7 +400,7 @@ describe('PATCH /api/checklist-items/:id', () => {
 
   test('no token → 401, nothing changed', async () => {
     const { itemIds } = await taskWithItems([PLANNED]);
-    await expectRefused('PATCH', `/api/checklist-items/${itemIds[0]}`, { body: { status: DONE } }, 401, 'UNAUTHENTICATED');
+    await refused('PATCH', `/api/checklist-items/${itemIds[0]}`, { body: { status: DONE } }, 401, 'UNAUTHENTICATED');
   });
 });
 
@@ -434,18 +423,18 @@ describe('DELETE /api/checklist-items/:id', () => {
   });
 
   test('an unknown item → 404, nothing changed', async () => {
-    await expectRefused('DELETE', '/api/checklist-items/nope', { token: supervisor.token }, 404, 'NOT_FOUND');
+    await refused('DELETE', '/api/checklist-items/nope', { token: supervisor.token }, 404, 'NOT_FOUND');
   });
 
   test('a malformed id → 400, nothing changed', async () => {
-    await expectRefused('DELETE', '/api/checklist-items/a%20b', { token: supervisor.token }, 400, 'INVALID_INPUT');
+    await refused('DELETE', '/api/checklist-items/a%20b', { token: supervisor.token }, 400, 'INVALID_INPUT');
   });
 
   test('a worker may not delete items of a task another worker holds → 409, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
     const itemId = await addItem(t, worker2.token, task.id, PLANNED);
-    await expectRefused('DELETE', `/api/checklist-items/${itemId}`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
+    await refused('DELETE', `/api/checklist-items/${itemId}`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
   });
 
   test.each(ROLE_NAMES)('a %s deletes an item of an unclaimed task', async (role) => {
@@ -455,6 +444,6 @@ describe('DELETE /api/checklist-items/:id', () => {
 
   test('no token → 401, nothing changed', async () => {
     const { itemIds } = await taskWithItems([PLANNED]);
-    await expectRefused('DELETE', `/api/checklist-items/${itemIds[0]}`, {}, 401, 'UNAUTHENTICATED');
+    await refused('DELETE', `/api/checklist-items/${itemIds[0]}`, {}, 401, 'UNAUTHENTICATED');
   });
 });

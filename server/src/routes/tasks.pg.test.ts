@@ -4,7 +4,8 @@ import { selectRows } from '../db/rows.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
 import type { TaskJson } from '../tasks/task-json.ts';
-import { addItem, createTask, dumpTaskTables, errorOf, expectStatus, newTaskId, signInCast, taskAction } from '../tasks/testing.ts';
+import type { RequestShape } from '../tasks/testing.ts';
+import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, newTaskId, signInCast, taskAction } from '../tasks/testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
@@ -19,20 +20,9 @@ async function getTask(id: string, token = supervisor.token): Promise<TaskJson> 
   return expectStatus<{ data: TaskJson }>(await t.request('GET', `/api/v1/tasks/${id}`, { token }), 200).data;
 }
 
-/** Runs a request that must be refused and checks nothing changed. */
-async function expectRefused(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> },
-  status: number,
-  code: string,
-) {
-  const before = await dumpTaskTables(db.sql);
-  const res = await t.request(method, path, options);
-  expect(res.status).toBe(status);
-  expect(errorOf(res).code).toBe(code);
-  expect(await dumpTaskTables(db.sql)).toEqual(before);
-  return res;
+/** A request that must be refused without changing any row. */
+function refused(method: string, path: string, options: RequestShape, status: number, code: string) {
+  return expectRefused(t, db.sql, { method, path, ...options }, status, code);
 }
 
 describe('POST /api/v1/tasks', () => {
@@ -100,18 +90,18 @@ describe('POST /api/v1/tasks', () => {
 
   test('the same id with another title → 409 CONFLICT_EXISTS, nothing changed', async () => {
     await createTask(t, supervisor.token, { id: 'taken', title: 'First' });
-    await expectRefused('POST', '/api/v1/tasks', { token: supervisor.token, body: { id: 'taken', title: 'Second' } }, 409, 'CONFLICT_EXISTS');
+    await refused('POST', '/api/v1/tasks', { token: supervisor.token, body: { id: 'taken', title: 'Second' } }, 409, 'CONFLICT_EXISTS');
   });
 
   test('a worker may not create tasks → 403, nothing created', async () => {
-    await expectRefused('POST', '/api/v1/tasks', { token: worker.token, body: { title: 'Nope' } }, 403, 'FORBIDDEN');
+    await refused('POST', '/api/v1/tasks', { token: worker.token, body: { title: 'Nope' } }, 403, 'FORBIDDEN');
   });
 
   test.each([
     ['no token', undefined],
     ['a forged token', 'not-a-real-token'],
   ])('%s → 401, nothing created', async (_what, token) => {
-    await expectRefused('POST', '/api/v1/tasks', { ...(token === undefined ? {} : { token }), body: { title: 'Nope' } }, 401, 'UNAUTHENTICATED');
+    await refused('POST', '/api/v1/tasks', { ...(token === undefined ? {} : { token }), body: { title: 'Nope' } }, 401, 'UNAUTHENTICATED');
   });
 
   test.each([
@@ -132,15 +122,15 @@ describe('POST /api/v1/tasks', () => {
     ['a null body', null],
     ['malformed JSON', '{"title": '],
   ])('%s → 400 INVALID_INPUT, nothing created', async (_what, body) => {
-    await expectRefused('POST', '/api/v1/tasks', { token: supervisor.token, body }, 400, 'INVALID_INPUT');
+    await refused('POST', '/api/v1/tasks', { token: supervisor.token, body }, 400, 'INVALID_INPUT');
   });
 
   test('no body at all → 400, nothing created', async () => {
-    await expectRefused('POST', '/api/v1/tasks', { token: supervisor.token }, 400, 'INVALID_INPUT');
+    await refused('POST', '/api/v1/tasks', { token: supervisor.token }, 400, 'INVALID_INPUT');
   });
 
   test('a non-JSON content type → 400, nothing created', async () => {
-    await expectRefused(
+    await refused(
       'POST',
       '/api/v1/tasks',
       { token: supervisor.token, body: 'title=X', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
@@ -276,7 +266,7 @@ describe('PATCH /api/v1/tasks/:id', () => {
 
   test('a worker may not rename → 403, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { title: 'Mine now' } }, 403, 'FORBIDDEN');
+    await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { title: 'Mine now' } }, 403, 'FORBIDDEN');
   });
 
   test('status and title together: an admin changes both in one request', async () => {
@@ -287,7 +277,7 @@ describe('PATCH /api/v1/tasks/:id', () => {
 
   test('status and title together from a worker: the title is refused (403) and the allowed status change is not applied either', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused(
+    await refused(
       'PATCH',
       `/api/v1/tasks/${task.id}`,
       { token: worker.token, body: { status: 'in-progress', title: 'Renamed' } },
@@ -298,7 +288,7 @@ describe('PATCH /api/v1/tasks/:id', () => {
 
   test('status and title together where the status is refused (done → in-progress): the title is not changed either', async () => {
     const task = await createTask(t, supervisor.token, { status: 'done' });
-    await expectRefused(
+    await refused(
       'PATCH',
       `/api/v1/tasks/${task.id}`,
       { token: supervisor.token, body: { status: 'in-progress', title: 'Renamed' } },
@@ -310,21 +300,21 @@ describe('PATCH /api/v1/tasks/:id', () => {
   test('a status change on a task another worker holds → 409 CONFLICT_CLAIMED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
-    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
-    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'done' } }, 409, 'CONFLICT_CLAIMED');
+    await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
+    await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'done' } }, 409, 'CONFLICT_CLAIMED');
     await t.request('POST', '/api/v1/me/work-sessions/start', { token: worker2.token, body: { task_id: task.id } });
-    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
+    await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
   });
 
   test('a manual status on a task with checklist items → 400 STATUS_DERIVED with seed 004\'s message, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await addItem(t, supervisor.token, task.id, 1);
-    const res = await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token, body: { status: 'done' } }, 400, 'STATUS_DERIVED');
+    const res = await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token, body: { status: 'done' } }, 400, 'STATUS_DERIVED');
     expect(errorOf(res).message).toBe(STATUS_DERIVED_MESSAGE);
   });
 
   test('an unknown task → 404, nothing changed', async () => {
-    await expectRefused('PATCH', '/api/v1/tasks/missing', { token: supervisor.token, body: { status: 'done' } }, 404, 'NOT_FOUND');
+    await refused('PATCH', '/api/v1/tasks/missing', { token: supervisor.token, body: { status: 'done' } }, 404, 'NOT_FOUND');
   });
 
   test.each([
@@ -339,12 +329,12 @@ describe('PATCH /api/v1/tasks/:id', () => {
     ['malformed JSON', '{"status": "done"'],
   ])('%s → 400 INVALID_INPUT, nothing changed', async (_what, body) => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token, body }, 400, 'INVALID_INPUT');
+    await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token, body }, 400, 'INVALID_INPUT');
   });
 
   test('no body → 400, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token }, 400, 'INVALID_INPUT');
+    await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token }, 400, 'INVALID_INPUT');
   });
 
   test.each(Object.keys(ROLES) as (keyof typeof ROLES)[])('a %s may change the status of an unclaimed task', async (role) => {
@@ -355,7 +345,7 @@ describe('PATCH /api/v1/tasks/:id', () => {
 
   test('no token → 401, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('PATCH', `/api/v1/tasks/${task.id}`, { body: { status: 'done' } }, 401, 'UNAUTHENTICATED');
+    await refused('PATCH', `/api/v1/tasks/${task.id}`, { body: { status: 'done' } }, 401, 'UNAUTHENTICATED');
   });
 });
 
@@ -379,13 +369,13 @@ describe('POST /api/v1/tasks/:id/claim', () => {
   test('a task claimed by someone else → 409 CONFLICT_CLAIMED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
-    const res = await expectRefused('POST', `/api/v1/tasks/${task.id}/claim`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
+    const res = await refused('POST', `/api/v1/tasks/${task.id}/claim`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
     expect(errorOf(res).details).toMatchObject({ task_id: task.id, claimed_by: worker2.user.id });
   });
 
   test('a done task → 409 CONFLICT_INVALID_STATE, nothing changed', async () => {
     const task = await createTask(t, supervisor.token, { status: 'done' });
-    await expectRefused('POST', `/api/v1/tasks/${task.id}/claim`, { token: worker.token }, 409, 'CONFLICT_INVALID_STATE');
+    await refused('POST', `/api/v1/tasks/${task.id}/claim`, { token: worker.token }, 409, 'CONFLICT_INVALID_STATE');
   });
 });
 
@@ -411,7 +401,7 @@ describe('POST /api/v1/tasks/:id/release', () => {
   test('another worker may not release a claim → 409 CONFLICT_CLAIMED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
-    await expectRefused('POST', `/api/v1/tasks/${task.id}/release`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
+    await refused('POST', `/api/v1/tasks/${task.id}/release`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
   });
 
   test('releasing an unclaimed task changes nothing', async () => {
@@ -444,13 +434,13 @@ describe('POST /api/v1/tasks/:id/complete', () => {
   test('another worker may not complete a claimed task → 409 CONFLICT_CLAIMED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await taskAction(t, worker2.token, task.id, 'claim');
-    await expectRefused('POST', `/api/v1/tasks/${task.id}/complete`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
+    await refused('POST', `/api/v1/tasks/${task.id}/complete`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
   });
 
   test('a task with checklist items is completed by its items → 400 STATUS_DERIVED, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await addItem(t, supervisor.token, task.id, 1);
-    const res = await expectRefused('POST', `/api/v1/tasks/${task.id}/complete`, { token: supervisor.token }, 400, 'STATUS_DERIVED');
+    const res = await refused('POST', `/api/v1/tasks/${task.id}/complete`, { token: supervisor.token }, 400, 'STATUS_DERIVED');
     expect(errorOf(res).message).toBe(STATUS_DERIVED_MESSAGE);
   });
 
@@ -462,15 +452,15 @@ describe('POST /api/v1/tasks/:id/complete', () => {
 
 describe.each(['claim', 'release', 'complete'] as const)('POST /api/v1/tasks/:id/%s errors', (action) => {
   test('an unknown task → 404 NOT_FOUND, nothing changed', async () => {
-    await expectRefused('POST', `/api/v1/tasks/${newTaskId('missing')}/${action}`, { token: worker.token }, 404, 'NOT_FOUND');
+    await refused('POST', `/api/v1/tasks/${newTaskId('missing')}/${action}`, { token: worker.token }, 404, 'NOT_FOUND');
   });
 
   test('a malformed id → 400, nothing changed', async () => {
-    await expectRefused('POST', `/api/v1/tasks/${'x'.repeat(129)}/${action}`, { token: worker.token }, 400, 'INVALID_INPUT');
+    await refused('POST', `/api/v1/tasks/${'x'.repeat(129)}/${action}`, { token: worker.token }, 400, 'INVALID_INPUT');
   });
 
   test('no token → 401, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
-    await expectRefused('POST', `/api/v1/tasks/${task.id}/${action}`, {}, 401, 'UNAUTHENTICATED');
+    await refused('POST', `/api/v1/tasks/${task.id}/${action}`, {}, 401, 'UNAUTHENTICATED');
   });
 });

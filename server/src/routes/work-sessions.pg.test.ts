@@ -4,8 +4,8 @@ import { selectRows } from '../db/rows.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
 import type { ActiveSessionsJson } from '../tasks/active-sessions.ts';
-import type { Person } from '../tasks/testing.ts';
-import { addItem, createTask, dumpTaskTables, errorOf, expectStatus, newTaskId, signInCast, taskAction } from '../tasks/testing.ts';
+import type { Person, RequestShape } from '../tasks/testing.ts';
+import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, newTaskId, signInCast, taskAction } from '../tasks/testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
@@ -33,14 +33,9 @@ async function claimedBy(person: Person): Promise<string> {
   return task.id;
 }
 
-/** A request that must be refused without changing any row. */
-async function expectRefused(path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> }, status: number, code: string) {
-  const before = await dumpTaskTables(db.sql);
-  const res = await t.request('POST', path, options);
-  expect(res.status).toBe(status);
-  expect(errorOf(res).code).toBe(code);
-  expect(await dumpTaskTables(db.sql)).toEqual(before);
-  return res;
+/** A POST that must be refused without changing any row. */
+function refused(path: string, options: RequestShape, status: number, code: string) {
+  return expectRefused(t, db.sql, { method: 'POST', path, ...options }, status, code);
 }
 
 /** Each test gets its own workers, so "my sessions" lists only what the test made. */
@@ -121,7 +116,7 @@ describe('seed 003: single ongoing per task', () => {
     const [me, other] = await twoWorkers();
     const task = await claimedBy(me);
     await act(me, 'start', task);
-    await expectRefused('/api/v1/me/work-sessions/start', { token: other.token, body: { task_id: task } }, 409, 'CONFLICT_CLAIMED');
+    await refused('/api/v1/me/work-sessions/start', { token: other.token, body: { task_id: task } }, 409, 'CONFLICT_CLAIMED');
     expect(await selectRows(db.sql, 'work_sessions', { task_id: task })).toHaveLength(1);
   });
 });
@@ -130,20 +125,20 @@ describe('seed 003: only the claimer can start', () => {
   test('an unclaimed task → 409 CONFLICT_CLAIMED; start never claims', async () => {
     const [me] = await twoWorkers();
     const task = await createTask(t, supervisor.token);
-    await expectRefused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task.id } }, 409, 'CONFLICT_CLAIMED');
+    await refused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task.id } }, 409, 'CONFLICT_CLAIMED');
   });
 
   test('a task claimed by someone else → 409 CONFLICT_CLAIMED', async () => {
     const [me, other] = await twoWorkers();
     const task = await claimedBy(other);
-    const res = await expectRefused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task } }, 409, 'CONFLICT_CLAIMED');
+    const res = await refused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task } }, 409, 'CONFLICT_CLAIMED');
     expect(errorOf(res).details).toMatchObject({ task_id: task, claimed_by: other.user.id });
   });
 
   test('a supervisor is no claimer either → 409 CONFLICT_CLAIMED', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
-    await expectRefused('/api/v1/me/work-sessions/start', { token: supervisor.token, body: { task_id: task } }, 409, 'CONFLICT_CLAIMED');
+    await refused('/api/v1/me/work-sessions/start', { token: supervisor.token, body: { task_id: task } }, 409, 'CONFLICT_CLAIMED');
   });
 });
 
@@ -158,7 +153,7 @@ describe('seed 003: completed ⇒ no active session', () => {
     const [session] = await selectRows(db.sql, 'work_sessions', { task_id: task });
     expect(session).toMatchObject({ ended_reason: 'complete', ended_at: t.clock() });
     expect(await selectRows(db.sql, 'user_task_totals', { task_id: task })).toMatchObject([{ user_id: me.user.id, accumulated_ms: 61_000 }]);
-    await expectRefused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task } }, 409, 'CONFLICT_INVALID_STATE');
+    await refused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task } }, 409, 'CONFLICT_INVALID_STATE');
   });
 
   test('release closes the active session too', async () => {
@@ -246,10 +241,10 @@ describe('seed 003: heartbeat', () => {
   test('a heartbeat without the caller\'s active session → 409 CONFLICT_INVALID_STATE, nothing changed', async () => {
     const [me, other] = await twoWorkers();
     const idle = await claimedBy(me);
-    await expectRefused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: idle } }, 409, 'CONFLICT_INVALID_STATE');
+    await refused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: idle } }, 409, 'CONFLICT_INVALID_STATE');
     const theirs = await claimedBy(other);
     await act(other, 'start', theirs);
-    await expectRefused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: theirs } }, 409, 'CONFLICT_INVALID_STATE');
+    await refused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: theirs } }, 409, 'CONFLICT_INVALID_STATE');
   });
 });
 
@@ -258,7 +253,7 @@ describe('seed 003: checklist tasks', () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
     await addItem(t, me.token, task, 1);
-    await expectRefused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task } }, 400, 'STATUS_DERIVED');
+    await refused('/api/v1/me/work-sessions/start', { token: me.token, body: { task_id: task } }, 400, 'STATUS_DERIVED');
   });
 });
 
@@ -267,7 +262,7 @@ describe.each(ACTIONS)('POST /api/v1/me/work-sessions/%s errors', (action) => {
 
   test('an unknown task → 404 NOT_FOUND, nothing changed', async () => {
     const [me] = await twoWorkers();
-    await expectRefused(path, { token: me.token, body: { task_id: newTaskId('missing') } }, 404, 'NOT_FOUND');
+    await refused(path, { token: me.token, body: { task_id: newTaskId('missing') } }, 404, 'NOT_FOUND');
   });
 
   test.each([
@@ -282,18 +277,18 @@ describe.each(ACTIONS)('POST /api/v1/me/work-sessions/%s errors', (action) => {
     ['malformed JSON', '{"task_id": '],
   ])('%s → 400 INVALID_INPUT, nothing changed', async (_what, body) => {
     const [me] = await twoWorkers();
-    await expectRefused(path, { token: me.token, body }, 400, 'INVALID_INPUT');
+    await refused(path, { token: me.token, body }, 400, 'INVALID_INPUT');
   });
 
   test('no body → 400, nothing changed', async () => {
     const [me] = await twoWorkers();
-    await expectRefused(path, { token: me.token }, 400, 'INVALID_INPUT');
+    await refused(path, { token: me.token }, 400, 'INVALID_INPUT');
   });
 
   test('no token → 401, nothing changed', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
-    await expectRefused(path, { body: { task_id: task } }, 401, 'UNAUTHENTICATED');
+    await refused(path, { body: { task_id: task } }, 401, 'UNAUTHENTICATED');
   });
 });
 

@@ -91,3 +91,31 @@ export function expectStatus<T>(res: TestResponse, status: number): T {
 export function errorOf(res: TestResponse): { code: string; message: string; details: Record<string, unknown> } {
   return (res.body as { error: { code: string; message: string; details: Record<string, unknown> } }).error;
 }
+
+export interface RequestShape {
+  readonly token?: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * Sends a request that must be refused with `status` and `code`, and proves it
+ * changed no task table. Throws (with the answer) otherwise.
+ */
+export async function expectRefused(
+  t: TestApp,
+  db: Queryable,
+  request: { readonly method: string; readonly path: string } & RequestShape,
+  status: number,
+  code: string,
+): Promise<TestResponse> {
+  const { method, path, ...options } = request;
+  const before = await dumpTaskTables(db);
+  const res = await t.request(method, path, options);
+  if (res.status !== status || errorOf(res).code !== code) {
+    throw new Error(`expected HTTP ${status} ${code}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  const after = await dumpTaskTables(db);
+  if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`${method} ${path} was refused but changed task tables`);
+  return res;
+}
