@@ -9,6 +9,8 @@ import type { StoredDecision } from './sim-server.ts';
 export interface SimStats {
   readonly devices: number;
   readonly steps: number;
+  /** The seed's own step count (steps differs when a shorter run was asked for). */
+  readonly drawnSteps: number;
   /** Intents journaled by the devices' engines. */
   readonly intents: number;
   readonly accepted: number;
@@ -22,6 +24,7 @@ export interface SimStats {
 export function seedStats(input: {
   readonly devices: number;
   readonly steps: number;
+  readonly drawnSteps: number;
   readonly intents: number;
   readonly deliveries: number;
   readonly decided: readonly StoredDecision[];
@@ -41,6 +44,7 @@ export function seedStats(input: {
   return {
     devices: input.devices,
     steps: input.steps,
+    drawnSteps: input.drawnSteps,
     intents: input.intents,
     accepted: input.decided.filter((d) => d.status !== 'rejected').length,
     rejected: input.decided.filter((d) => d.status === 'rejected').length,

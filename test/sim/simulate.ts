@@ -65,10 +65,28 @@ export async function runSeed(server: SimServer, seed: number, options: SimOptio
     await sim.run();
     return sim.result(null);
   } catch (error) {
-    return sim.result(error instanceof SimFailure ? error.message : `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const what = error instanceof SimFailure ? error.message : `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    return sim.result(`after step ${sim.step}: ${what}`);
   } finally {
     await sim.shutdown();
   }
+}
+
+/**
+ * The shortest run of a failed seed that still fails: the same seed with
+ * only its first k random steps, then the final heal-and-drain. A failure
+ * during the steps already ends its trace at the failing step; a failure at
+ * the end is rerun with k = 0, 1, … until one fails.
+ */
+export async function shrinkSeed(server: SimServer, failed: SimResult): Promise<SimResult> {
+  if (failed.ok || failed.stats.steps === 0) return failed;
+  const failedAt = Number(/^after step (\d+):/.exec(failed.failure ?? '')?.[1] ?? Number.NaN);
+  if (failedAt <= failed.stats.steps) return failed;
+  for (let steps = 0; steps < failed.stats.steps; steps++) {
+    const shorter = await runSeed(server, failed.seed, { steps });
+    if (!shorter.ok) return shorter;
+  }
+  return failed;
 }
 
 /** A failed seed for a person: the seed, how to replay it, the failure, the last steps. */
@@ -76,7 +94,7 @@ export function describeFailure(result: SimResult, lastSteps = 40): string {
   const trace = result.trace.slice(-lastSteps);
   return [
     `seed ${result.seed} failed: ${result.failure ?? '(no failure)'}`,
-    `replay: SIM_SEED=${result.seed} npx vitest run test/sim/sim.pg.test.ts (${result.stats.devices} devices, ${result.stats.steps} steps)`,
+    `replay: SIM_SEED=${result.seed}${result.stats.steps === result.stats.drawnSteps ? '' : ` SIM_STEPS=${result.stats.steps}`} npx vitest run test/sim/sim.pg.test.ts (${result.stats.devices} devices, ${result.stats.steps} steps)`,
     `last ${trace.length} of ${result.trace.length} trace lines:`,
     ...trace.map((line) => `  ${line}`),
   ].join('\n');
@@ -96,6 +114,7 @@ class Simulation implements StepContext {
   private readonly prefix: string;
   private readonly hangMs: number;
   private readonly stepCount: number;
+  private readonly drawnSteps: number;
   private last: Snapshot | null = null;
   private entityIds = 0;
 
@@ -107,7 +126,9 @@ class Simulation implements StepContext {
     this.courier = new Courier(server, this.oracle, this.rng.fork('network'), this.log);
     this.prefix = `s${seed}-`;
     this.hangMs = options.hangMs ?? 15_000;
-    this.stepCount = options.steps ?? this.rng.between(30, 60);
+    // Drawn even when overridden, so a shorter run of the seed replays the same first steps (shrinkSeed).
+    this.drawnSteps = this.rng.between(30, 60);
+    this.stepCount = options.steps ?? this.drawnSteps;
   }
 
   async run(): Promise<void> {
@@ -137,6 +158,11 @@ class Simulation implements StepContext {
     await this.finish();
   }
 
+  /** The step being run: 0 is the set-up, steps + 1 the final heal-and-drain. */
+  get step(): number {
+    return this.log.step;
+  }
+
   result(failure: string | null): SimResult {
     return {
       seed: this.seed,
@@ -146,6 +172,7 @@ class Simulation implements StepContext {
       stats: seedStats({
         devices: this.devices.length,
         steps: this.stepCount,
+        drawnSteps: this.drawnSteps,
         intents: this.devices.reduce((n, d) => n + d.journaled.length, 0),
         deliveries: this.courier.deliveries,
         decided: [...this.oracle.decided.values()],
@@ -198,7 +225,7 @@ class Simulation implements StepContext {
       device.startDrive(false);
       await this.follow(device);
       for (let inFlight = this.network.take(device.name); inFlight !== undefined; inFlight = this.network.take(device.name)) {
-        this.log.log(`${device.name} push (healthy network): delivered`);
+        this.log.log(`${device.name} push [${(JSON.parse(inFlight.body) as { intents: { id: string }[] }).intents.map((i) => i.id).join(' ')}] (healthy network): delivered`);
         inFlight.settle(await this.courier.send(device, inFlight.body));
         await this.follow(device);
       }
@@ -242,6 +269,6 @@ class Simulation implements StepContext {
 
   private fail(violations: readonly string[]): never {
     const more = violations.length > 8 ? ` (+${violations.length - 8} more)` : '';
-    throw new SimFailure(`after step ${this.log.step}: ${violations.slice(0, 8).join('; ')}${more}`);
+    throw new SimFailure(`${violations.slice(0, 8).join('; ')}${more}`);
   }
 }

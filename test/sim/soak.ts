@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '../../server/src/db/embedded.ts';
 import { migrate } from '../../server/src/db/migrate.ts';
 import { createSql } from '../../server/src/db/sql.ts';
-import { describeFailure, runSeed } from './simulate.ts';
+import { describeFailure, runSeed, shrinkSeed } from './simulate.ts';
 import type { SimResult } from './simulate.ts';
 import { SimServer } from './sim-server.ts';
 
@@ -68,7 +68,7 @@ async function soak(server: SimServer): Promise<number> {
     ran += 1;
     add(totals, result);
     if (!result.ok) {
-      console.error(describeFailure(result, 80));
+      console.error(describeFailure(await shrinkSeed(server, result), 120));
       console.error(`\n${ran} seeds ran (${from}..${seed}); seed ${seed} FAILED.`);
       return 1;
     }
