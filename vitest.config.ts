@@ -26,7 +26,9 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
-      { test: { name: 'client', root: './client', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] } },
+      { test: { name: 'client', root: './client', include: ['src/**/*.test.ts'] } },
+      // Component tests: React components rendered into happy-dom (Testing Library).
+      { test: { name: 'client-dom', root: './client', include: ['src/**/*.test.tsx'], environment: 'happy-dom' } },
       {
         test: {
           name: 'test',

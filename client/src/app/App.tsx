@@ -1,0 +1,132 @@
+/**
+ * The app: sign in (once, online), then start the person's runtime and show
+ * the views of their role. Everything after sign-in works offline.
+ *
+ * Invariants:
+ *  1. One runtime per signed-in session; signing out closes it before the
+ *     session is forgotten (the journal stays on the device, per user).
+ *  2. A sign-in link (`/#token=…`) is read once and removed from the
+ *     address, so the token does not linger in history.
+ *  3. When the browser comes back online the engine drains at once instead
+ *     of waiting out its backoff.
+ */
+import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Route, Switch } from 'wouter';
+import { useHeartbeats } from './heartbeats.ts';
+import { startRuntime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
+import { SignInError, clearSession, isSupervisor, loadSession, saveSession, signIn, tokenFromLocation } from './session.ts';
+import type { Session } from './session.ts';
+import { InboxView } from './shell/InboxView.tsx';
+import { Layout } from './shell/Layout.tsx';
+import { SignIn } from './shell/SignIn.tsx';
+import { StintProvider } from './stint-context.tsx';
+import { SupervisorRoutes, supervisorNav } from './supervisor/SupervisorApp.tsx';
+import { WorkerRoutes, workerNav } from './worker/WorkerApp.tsx';
+
+export function App(): ReactNode {
+  const { t } = useTranslation('common');
+  const [session, setSession] = useState<Session | null>(() => loadSession(window.localStorage));
+  const [linkPending, setLinkPending] = useState(() => tokenFromLocation(window.location) !== null);
+  const [linkError, setLinkError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const token = tokenFromLocation(window.location);
+    if (token === null) return;
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    signIn(token)
+      .then((next) => {
+        saveSession(window.localStorage, next);
+        setSession(next);
+      })
+      .catch((err: unknown) => setLinkError(err instanceof SignInError ? t(`signIn.${err.reason}`) : t('signIn.unexpected')))
+      .finally(() => setLinkPending(false));
+  }, [t]);
+
+  if (linkPending) return <Loading />;
+  if (session === null) {
+    return (
+      <SignIn
+        initialError={linkError}
+        onSignedIn={(next) => {
+          saveSession(window.localStorage, next);
+          setSession(next);
+        }}
+      />
+    );
+  }
+  return (
+    <SessionApp
+      key={session.user.id}
+      session={session}
+      onSignOut={() => {
+        clearSession(window.localStorage);
+        setSession(null);
+      }}
+    />
+  );
+}
+
+function SessionApp(props: { session: Session; onSignOut: () => void }): ReactNode {
+  const [runtime, setRuntime] = useState<Runtime | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const { session, onSignOut } = props;
+
+  useEffect(() => {
+    let live: Runtime | null = null;
+    let cancelled = false;
+    startRuntime(session)
+      .then((started) => {
+        if (cancelled) void started.close();
+        else {
+          live = started;
+          setRuntime(started);
+        }
+      })
+      .catch((err: unknown) => setFailure(err instanceof Error ? err.message : String(err)));
+    return () => {
+      cancelled = true;
+      if (live !== null) void live.close();
+    };
+  }, [session]);
+
+  if (failure !== null) return <p role="alert" className="error">{failure}</p>;
+  if (runtime === null) return <Loading />;
+  return (
+    <StintProvider runtime={runtime} signOut={onSignOut}>
+      <Running runtime={runtime} />
+    </StintProvider>
+  );
+}
+
+function Running(props: { runtime: Runtime }): ReactNode {
+  const { runtime } = props;
+  const supervisor = isSupervisor(runtime.session);
+  useHeartbeats(runtime.engine, runtime.session.user.id);
+  useEffect(() => {
+    const onOnline = (): void => void runtime.engine.sync();
+    window.addEventListener('online', onOnline);
+    return () => window.removeEventListener('online', onOnline);
+  }, [runtime]);
+  return (
+    <Layout nav={supervisor ? supervisorNav : workerNav}>
+      <Switch>
+        <Route path="/inbox">
+          <InboxView />
+        </Route>
+        <Route>{supervisor ? <SupervisorRoutes /> : <WorkerRoutes />}</Route>
+      </Switch>
+    </Layout>
+  );
+}
+
+function Loading(): ReactNode {
+  const { t } = useTranslation('common');
+  return (
+    <p className="loading" role="status">
+      {t('app.loading')}
+    </p>
+  );
+}

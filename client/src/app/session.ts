@@ -1,0 +1,94 @@
+/**
+ * Who is signed in on this device: the bearer token, the user it belongs to
+ * and where zero-cache listens, kept in localStorage so the app opens with
+ * no network after one online sign-in (issue 6 item 4).
+ *
+ *   const session = await signIn(token);      // online: GET /api/v1/me + /api/zero/config
+ *   const again = loadSession(localStorage);  // offline: what the last sign-in stored
+ *
+ * Invariants:
+ *  1. A session is stored only after the server confirmed the token (GET
+ *     /api/v1/me answered 200); a refused token stores nothing.
+ *  2. What is read back is decoded with the same schema it was written
+ *     with; anything else (an older app's shape, hand edits) reads as "not
+ *     signed in", never as a half session.
+ */
+import { z } from 'zod';
+import { Role, UserRowSchema } from '@stint/shared';
+
+const STORAGE_KEY = 'stint.session.v1';
+
+export const SessionSchema = z.object({
+  token: z.string().min(1),
+  user: UserRowSchema.pick({ id: true, name: true, role: true }),
+  zero: z.object({ enabled: z.boolean(), port: z.number().int().positive().nullable() }),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+const MeResponseSchema = z.object({ data: UserRowSchema.pick({ id: true, name: true, role: true }) });
+const ZeroConfigResponseSchema = z.object({
+  data: z.object({ enabled: z.boolean(), port: z.number().int().positive().nullable().optional() }),
+});
+
+export type SignInFailure = 'refused' | 'unreachable' | 'unexpected';
+
+export class SignInError extends Error {
+  readonly reason: SignInFailure;
+  constructor(reason: SignInFailure, message: string) {
+    super(message);
+    this.name = 'SignInError';
+    this.reason = reason;
+  }
+}
+
+type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export function loadSession(storage: StorageLike): Session | null {
+  const raw = storage.getItem(STORAGE_KEY);
+  if (raw === null) return null;
+  try {
+    const parsed = SessionSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(storage: StorageLike, session: Session): void {
+  storage.setItem(STORAGE_KEY, JSON.stringify(session));
+}
+
+export function clearSession(storage: StorageLike): void {
+  storage.removeItem(STORAGE_KEY);
+}
+
+/** Checks the token with the server and returns the session to store (invariant 1). */
+export async function signIn(token: string, doFetch: FetchLike = (input, init) => fetch(input, init)): Promise<Session> {
+  const trimmed = token.trim();
+  if (trimmed === '') throw new SignInError('refused', 'empty token');
+  const headers = { authorization: `Bearer ${trimmed}` };
+  let me: Response;
+  let config: Response;
+  try {
+    [me, config] = await Promise.all([doFetch('/api/v1/me', { headers }), doFetch('/api/zero/config')]);
+  } catch (error) {
+    throw new SignInError('unreachable', error instanceof Error ? error.message : String(error));
+  }
+  if (me.status === 401 || me.status === 403) throw new SignInError('refused', `the server answered ${me.status}`);
+  if (!me.ok || !config.ok) throw new SignInError('unexpected', `the server answered ${me.ok ? config.status : me.status}`);
+  const user = MeResponseSchema.safeParse(await me.json());
+  const zero = ZeroConfigResponseSchema.safeParse(await config.json());
+  if (!user.success || !zero.success) throw new SignInError('unexpected', 'the server answered in an unknown shape');
+  return { token: trimmed, user: user.data.data, zero: { enabled: zero.data.data.enabled, port: zero.data.data.port ?? null } };
+}
+
+/** A token handed over in the address (`/#token=…`, the sign-in link an admin sends); removed from the address once read. */
+export function tokenFromLocation(location: Pick<Location, 'hash'>): string | null {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
+}
+
+export function isSupervisor(session: Session): boolean {
+  return session.user.role === Role.supervisor || session.user.role === Role.admin;
+}
