@@ -16,6 +16,7 @@ describe('configuration', () => {
       ZERO: 'on',
       LOOK_BACK_S: 7 * 24 * 3600,
       LOG_LEVEL: 'info',
+      DEMO: 'off',
     });
   });
 

@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   ZERO: z.enum(['on', 'off']).default('on'),
   LOOK_BACK_S: positiveSeconds.default(SEVEN_DAYS_S),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DEMO: z.enum(['on', 'off']).default('off'),
 });
 
 export interface Config {
@@ -57,6 +58,8 @@ export interface Config {
   /** How far back an offline intent's corrected time may reach (DESIGN §3). */
   readonly LOOK_BACK_S: number;
   readonly LOG_LEVEL: LogLevel;
+  /** `on`: seed demo people, tasks, a procedure and a booking once, and print sign-in links at every start. */
+  readonly DEMO: 'on' | 'off';
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -93,6 +96,7 @@ export function loadConfig(env: Env = process.env, cwd: string = env['INIT_CWD']
     ZERO: e.ZERO,
     LOOK_BACK_S: e.LOOK_BACK_S,
     LOG_LEVEL: e.LOG_LEVEL,
+    DEMO: e.DEMO,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { createAuth } from './auth/auth.ts';
 import { loadAuthKeys } from './auth/secrets.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -13,6 +14,7 @@ import { startEmbeddedPostgres } from './db/embedded.ts';
 import type { EmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createSql } from './db/sql.ts';
+import { demoLinks, seedDemo } from './demo/demo.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/metrics.ts';
@@ -56,6 +58,13 @@ async function main(): Promise<void> {
     const app = createApp({ sql, config, clock: systemClock, logger, authKeys, metrics });
     await listen(app.fetch, config.PORT, stops);
     logger.info({ port: config.PORT, url: `http://localhost:${config.PORT}` }, 'listening');
+    if (config.DEMO === 'on') {
+      const deps = { sql, config, clock: systemClock, auth: createAuth({ sql, config, clock: systemClock, keys: authKeys }) };
+      if (await seedDemo(deps)) logger.info('demo data seeded');
+      const links = await demoLinks(deps, `http://localhost:${config.PORT}`);
+      // Like the admin token: for the person at the terminal, outside the JSON log.
+      process.stdout.write(`\nDEMO sign-in links (open one per browser profile):\n${links.map((l) => `  ${l.name} (${l.role}): ${l.url}`).join('\n')}\n\n`);
+    }
     // Stale sessions and bookings, every SCHEDULER_INTERVAL_S; stopped first (stops run in reverse).
     const schedulerLog = logger.child({ component: 'scheduler' });
     const jobs = schedulerJobs({ sql, config, clock: systemClock, logger: schedulerLog, metrics });
