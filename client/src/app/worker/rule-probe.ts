@@ -1,0 +1,40 @@
+/**
+ * Whether the shared rules would accept an intent right now, asked of the
+ * same `applyIntent` the engine runs before journaling (engine invariant 1).
+ * Views use it to offer only the buttons that would do something, so the
+ * screen never disagrees with what the engine will accept.
+ *
+ * Invariants:
+ *  1. A probe never changes anything: it runs the pure rule and drops the
+ *     effects.
+ *  2. "Allowed" means the rule answers ok; an ok with no effects (claiming
+ *     your own task) counts as allowed only when `changes` is not asked for.
+ */
+import { applyIntent } from '@stint/shared';
+import type { Actor, Intent, IntentArgs, IntentKind, Millis, RuleContext, State } from '@stint/shared';
+
+export interface Probe {
+  /** The rules accept the intent (possibly as a no-op). */
+  readonly allows: <K extends IntentKind>(kind: K, args: IntentArgs<K>) => boolean;
+  /** The rules accept the intent and it would change something. */
+  readonly changes: <K extends IntentKind>(kind: K, args: IntentArgs<K>) => boolean;
+}
+
+/** A probe of `state` as `actor` at `now`. */
+export function probeOf(state: State, actor: Actor, now: Millis): Probe {
+  const run = <K extends IntentKind>(kind: K, args: IntentArgs<K>) => {
+    const intent = { id: 'probe', kind, args, occurred_at: '' } as Intent;
+    return applyIntent(state, intent, probeContext(actor, now));
+  };
+  return {
+    allows: (kind, args) => run(kind, args).ok,
+    changes: (kind, args) => {
+      const result = run(kind, args);
+      return result.ok && result.value.length > 0;
+    },
+  };
+}
+
+function probeContext(actor: Actor, now: Millis): RuleContext {
+  return { now, actor, zone: 'UTC', offline: false, newId: (tag) => `probe:${tag}` };
+}

@@ -1,0 +1,68 @@
+/**
+ * The worker's home (issue 6 item 1): "Now Working" (one live timer per open
+ * session of mine, seed 003), my claimed tasks and the open pool.
+ *
+ * Invariants:
+ *  1. Now Working lists exactly my open sessions (`activeSessionsOf`), oldest
+ *     first, each timer = my accumulated time on the task + time since its
+ *     start (`elapsedMs`); several can run at once.
+ *  2. My tasks are the tasks claimed by me, done ones included (until they
+ *     leave the replica), running ones first.
+ *  3. The open pool is every unclaimed task that is not done (nor skipped:
+ *     nothing left to do there), oldest first.
+ *  4. Pure: the clock comes in as `now`.
+ */
+import { TaskStatus, activeSessionsOf, elapsedMs, rowsOfTable } from '@stint/shared';
+import type { Actor, Millis, State } from '@stint/shared';
+import { probeOf } from './rule-probe.ts';
+import { taskCardModel } from './task-card-model.ts';
+import type { TaskCardModel } from './task-card-model.ts';
+
+export interface NowWorkingEntry {
+  readonly task_id: string;
+  /** The task's title, or null when the task row is not (yet) in the view. */
+  readonly title: string | null;
+  readonly started_at: Millis;
+  readonly accumulated_ms: number;
+  /** accumulated + time since started_at, at `now`. */
+  readonly elapsed_ms: number;
+}
+
+export interface WorkHomeModel {
+  readonly now_working: readonly NowWorkingEntry[];
+  readonly my_tasks: readonly TaskCardModel[];
+  readonly open_pool: readonly TaskCardModel[];
+}
+
+export function workHomeModel(state: State, actor: Actor, now: Millis): WorkHomeModel {
+  const probe = probeOf(state, actor, now);
+  const openSessions = rowsOfTable(state, 'work_sessions').filter((s) => s.ended_at === null);
+  const now_working = activeSessionsOf(actor.user_id, openSessions, rowsOfTable(state, 'user_task_totals')).map((active) => {
+    const session = openSessions.find((s) => s.task_id === active.task_id && s.user_id === actor.user_id) ?? null;
+    return {
+      task_id: active.task_id,
+      title: state.tasks.get(active.task_id)?.title ?? null,
+      started_at: active.started_at,
+      accumulated_ms: active.accumulated_ms,
+      elapsed_ms: elapsedMs(active.accumulated_ms, session, now),
+    };
+  });
+  const tasks = rowsOfTable(state, 'tasks');
+  const my_tasks = tasks
+    .filter((task) => task.claimed_by === actor.user_id)
+    .map((task) => taskCardModel(state, actor, now, task, probe))
+    .sort((a, b) => Number(b.running) - Number(a.running) || doneLast(a) - doneLast(b) || byTitle(a, b));
+  const open_pool = tasks
+    .filter((task) => task.claimed_by === null && task.status !== TaskStatus.done && task.status !== TaskStatus.skipped)
+    .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((task) => taskCardModel(state, actor, now, task, probe));
+  return { now_working, my_tasks, open_pool };
+}
+
+function doneLast(card: TaskCardModel): number {
+  return card.status === TaskStatus.done || card.status === TaskStatus.skipped ? 1 : 0;
+}
+
+function byTitle(a: TaskCardModel, b: TaskCardModel): number {
+  return a.title.localeCompare(b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
