@@ -17,6 +17,7 @@ import type { AppDeps, AppEnv } from './http/env.ts';
 import { errorHandler, handleNotFound } from './http/errors.ts';
 import { accessLog, limitBody, requestContext } from './http/middleware.ts';
 import { createRouter } from './http/router.ts';
+import { serveClient } from './http/static.ts';
 import type { Router } from './http/router.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
@@ -49,6 +50,8 @@ export interface AppOptions {
   readonly authKeys?: AuthKeys;
   /** Default: a fresh registry for this app (main.ts shares one with the scheduler). */
   readonly metrics?: Metrics;
+  /** The built web app (vite build); default: the repository's client/dist (http/static.ts). */
+  readonly clientDir?: string;
 }
 
 export type App = OpenAPIHono<AppEnv>;
@@ -83,6 +86,8 @@ export function createApp(options: AppOptions): App {
   app.use(requestContext(deps));
   app.use(accessLog());
   app.use(limitBody());
+  // The web app: files of client/dist, and index.html for paths no route answered.
+  app.use(serveClient(options.clientDir));
   for (const register of ROUTES) register(app, deps);
   app.onError(errorHandler(logger));
   app.notFound(handleNotFound);
