@@ -1,0 +1,113 @@
+/**
+ * The live board (issue 6 item 2): who works on what right now. One entry per
+ * person with open work sessions, each session with its live timer; every
+ * worker without one listed as idle; and the counts a supervisor scans first.
+ *
+ * Invariants:
+ *  1. Every open session in the state appears exactly once, under its user,
+ *     even when that user is not in the users map (shown by id).
+ *  2. A worker is idle iff they have no open session; nobody is both.
+ *  3. Timers use the shared rule (`elapsedMs`): closed time of that user on
+ *     the task + the open session's running time; never negative.
+ *  4. Counts: active = open sessions; open tasks = not done or skipped;
+ *     unclaimed = open tasks nobody claimed.
+ */
+import { Role, TaskStatus, activeSessionsOf, elapsedMs, getRow, isStale, rowsOfTable } from '@stint/shared';
+import type { Millis, State, UserRow, WorkSessionRow } from '@stint/shared';
+
+/** The server's default stale cutoff (STALE_CUTOFF_S = 180): a session this quiet is about to be closed. */
+export const QUIET_AFTER_MS: Millis = 180_000;
+
+export interface BoardSession {
+  readonly sessionId: string;
+  readonly taskId: string;
+  readonly taskTitle: string;
+  readonly startedAt: Millis;
+  /** This session's running time. */
+  readonly sessionMs: Millis;
+  /** The worker's whole time on the task: closed sessions + this one (invariant 3). */
+  readonly totalMs: Millis;
+  readonly lastHeartbeatAt: Millis;
+  /** No heartbeat for longer than QUIET_AFTER_MS: the device may be gone. */
+  readonly quiet: boolean;
+  readonly offline: boolean;
+  readonly zone: string;
+}
+
+export interface BoardWorker {
+  readonly userId: string;
+  readonly name: string;
+  readonly sessions: readonly BoardSession[];
+}
+
+export interface IdleWorker {
+  readonly userId: string;
+  readonly name: string;
+}
+
+export interface BoardCounts {
+  readonly activeSessions: number;
+  readonly openTasks: number;
+  readonly unclaimedTasks: number;
+  readonly working: number;
+  readonly idle: number;
+}
+
+export interface BoardModel {
+  readonly working: readonly BoardWorker[];
+  readonly idle: readonly IdleWorker[];
+  readonly counts: BoardCounts;
+}
+
+export function boardModel(state: State, users: ReadonlyMap<string, UserRow>, now: Millis): BoardModel {
+  const open = rowsOfTable(state, 'work_sessions').filter((s) => s.ended_at === null);
+  const totals = rowsOfTable(state, 'user_task_totals');
+  const byUser = new Map<string, WorkSessionRow[]>();
+  for (const session of open) byUser.set(session.user_id, [...(byUser.get(session.user_id) ?? []), session]);
+
+  const working: BoardWorker[] = [...byUser.entries()].map(([userId, sessions]) => {
+    const sessionById = new Map(sessions.map((s) => [s.task_id, s]));
+    return {
+      userId,
+      name: users.get(userId)?.name ?? userId,
+      sessions: activeSessionsOf(userId, sessions, totals).map((view) => {
+        const row = sessionById.get(view.task_id) as WorkSessionRow;
+        return {
+          sessionId: row.id,
+          taskId: row.task_id,
+          taskTitle: getRow(state, 'tasks', row.task_id)?.title ?? row.task_id,
+          startedAt: row.started_at,
+          sessionMs: elapsedMs(0, row, now),
+          totalMs: elapsedMs(view.accumulated_ms, row, now),
+          lastHeartbeatAt: row.last_heartbeat_at,
+          quiet: isStale(row, QUIET_AFTER_MS, now),
+          offline: row.offline,
+          zone: row.zone,
+        };
+      }),
+    };
+  });
+  working.sort(byName);
+
+  const idle = [...users.values()]
+    .filter((u) => u.role === Role.worker && !byUser.has(u.id))
+    .map((u) => ({ userId: u.id, name: u.name }))
+    .sort(byName);
+
+  const openTasks = rowsOfTable(state, 'tasks').filter((t) => t.status !== TaskStatus.done && t.status !== TaskStatus.skipped);
+  return {
+    working,
+    idle,
+    counts: {
+      activeSessions: open.length,
+      openTasks: openTasks.length,
+      unclaimedTasks: openTasks.filter((t) => t.claimed_by === null).length,
+      working: working.length,
+      idle: idle.length,
+    },
+  };
+}
+
+function byName(a: { name: string; userId: string }, b: { name: string; userId: string }): number {
+  return a.name.localeCompare(b.name) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+}
