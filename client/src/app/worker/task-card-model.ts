@@ -11,8 +11,8 @@
  *  3. An action is offered only when the shared rules accept it now
  *     (rule-probe.ts), and only when it would change something.
  */
-import { ChecklistStatus, WorkState, deriveTaskStatus, elapsedMs, getRow, liveItems, workState } from '@stint/shared';
-import type { Actor, ChecklistItemRow, Millis, State, TaskRow, TaskStatus, WorkSessionRow } from '@stint/shared';
+import { ChecklistStatus, deriveTaskStatus, elapsedMs, getRow, liveItems, workState } from '@stint/shared';
+import type { Actor, ChecklistItemRow, Millis, State, TaskRow, TaskStatus, WorkSessionRow , WorkState} from '@stint/shared';
 import type { Probe } from './rule-probe.ts';
 
 export interface ChecklistSummary {
