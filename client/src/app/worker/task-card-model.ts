@@ -12,7 +12,7 @@
  *     (rule-probe.ts), and only when it would change something.
  */
 import { ChecklistStatus, deriveTaskStatus, elapsedMs, getRow, liveItems, workState } from '@stint/shared';
-import type { Actor, ChecklistItemRow, Millis, State, TaskRow, TaskStatus, WorkSessionRow , WorkState} from '@stint/shared';
+import type { Actor, ChecklistItemRow, Millis, State, TaskRow, TaskStatus, WorkSessionRow, WorkState } from '@stint/shared';
 import type { Probe } from './rule-probe.ts';
 
 export interface ChecklistSummary {
