@@ -95,6 +95,7 @@ export const supervisor = {
     invalidPeople: 'Pick a mentor and a student.',
     timesIn: 'Times are in {{zone}}.',
     empty: 'No bookings yet.',
+    statusLabel: 'Status',
     actions: 'Actions',
     cancel: 'Cancel',
     confirmCancel: 'Cancel this booking? This cannot be undone.',

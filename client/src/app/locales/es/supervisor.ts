@@ -95,6 +95,7 @@ export const supervisor = {
     invalidPeople: 'Elige un mentor y un estudiante.',
     timesIn: 'Las horas están en {{zone}}.',
     empty: 'Todavía no hay reservas.',
+    statusLabel: 'Estado',
     actions: 'Acciones',
     cancel: 'Cancelar',
     confirmCancel: '¿Cancelar esta reserva? No se puede deshacer.',
