@@ -72,10 +72,10 @@ export function Reports(props: {
           <ChartBox fixedWidth={fixed} height={perTaskHeight}>
             <BarChart data={[...model.perTask]} layout="vertical" margin={{ left: 8, right: 16 }} {...size(fixed, perTaskHeight)}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-              <XAxis type="number" unit=" h" />
+              <XAxis type="number" unit={` ${model.unit}`} />
               <YAxis type="category" dataKey="title" width={110} />
-              <Tooltip formatter={(value) => [`${String(value)} h`, t('reports.hours')]} />
-              <Bar dataKey="hours" name={t('reports.hours')} fill={SERIES_COLORS[0]} isAnimationActive={false} />
+              <Tooltip formatter={(value) => [`${String(value)} ${model.unit}`, t(`reports.unit.${model.unit}`)]} />
+              <Bar dataKey="value" name={t(`reports.unit.${model.unit}`)} fill={SERIES_COLORS[0]} isAnimationActive={false} />
             </BarChart>
           </ChartBox>
         </div>
@@ -89,8 +89,8 @@ export function Reports(props: {
             <BarChart data={[...model.perWorkerDay.days]} margin={{ left: 0, right: 16 }} {...size(fixed, DAY_CHART_HEIGHT)}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="day" />
-              <YAxis unit=" h" />
-              <Tooltip />
+              <YAxis unit={` ${model.unit}`} />
+              <Tooltip formatter={(value) => `${String(value)} ${model.unit}`} />
               <Legend />
               {model.perWorkerDay.workers.map((w, i) => (
                 <Bar key={w.key} dataKey={w.key} name={w.name} stackId="day" fill={SERIES_COLORS[i % SERIES_COLORS.length]} isAnimationActive={false} />

@@ -67,7 +67,7 @@ describe('payload decoding → supervisor views', () => {
   test('reports and the CSV export', () => {
     const { state, users } = decoded();
     const range = { from: '', to: '' };
-    expect(reportsModel(state, users, now, range).perTask).toEqual([{ taskId: 't1', title: 'Bomba', ms: 720_000, hours: 0.2 }]);
+    expect(reportsModel(state, users, now, range)).toMatchObject({ unit: 'min', perTask: [{ taskId: 't1', title: 'Bomba', ms: 720_000, value: 12 }] });
     expect(csvRows(state, users, now, range).map((r) => [r.session_id, r.start_local, r.seconds, r.lock_state])).toEqual([
       ['ws0', '2025-03-10T08:40:00+01:00', 600, 'locked'],
       ['ws1', '2025-03-10T09:00:00+01:00', 120, 'open'],

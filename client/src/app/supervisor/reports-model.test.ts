@@ -32,6 +32,8 @@ describe('reports model', () => {
     ]);
     expect(model.sessions).toBe(3);
     expect(model.totalMs).toBe(9.5 * H);
+    expect(model.unit).toBe('h');
+    expect(model.perTask.map((t) => t.value)).toEqual([5.5, 4]);
   });
 
   test('time per worker per day splits at local midnight of each session’s own zone', () => {
@@ -65,6 +67,17 @@ describe('reports model', () => {
     });
     const model = reportsModel(state, users, now, all);
     expect(model.perWorkerDay.days).toEqual([{ day: '2025-03-30', k0: 23 }]);
+  });
+
+  test('when no bar reaches an hour the charts use minutes', () => {
+    const state = stateFrom({
+      tasks: [task('t1', 'Pump')],
+      work_sessions: [session('s', 't1', 'w1', { started_at: utc('2025-01-14T10:00:00Z'), ended_at: utc('2025-01-14T10:45:30Z') })],
+    });
+    const model = reportsModel(state, users, now, all);
+    expect(model.unit).toBe('min');
+    expect(model.perTask.map((t) => t.value)).toEqual([45.5]);
+    expect(model.perWorkerDay.days).toEqual([{ day: '2025-01-14', k0: 45.5 }]);
   });
 
   test('an open session that starts after now counts nothing', () => {

@@ -10,7 +10,9 @@
  *  2. An open session counts up to `now` (never negative: a start after now
  *     counts nothing).
  *  3. A range bound left empty is open-ended; bounds are inclusive local days.
- *  4. Chart series keys are generated (`k0`, `k1`, …), never ids, so an id
+ *  4. Charts use hours, or minutes when no bar reaches an hour (short
+ *     demo sessions would otherwise all read 0 h); one unit per report.
+ *  5. Chart series keys are generated (`k0`, `k1`, …), never ids, so an id
  *     with a dot cannot be read as a nested path by the chart library.
  */
 import { getRow, rowsOfTable } from '@stint/shared';
@@ -25,11 +27,15 @@ export interface DayRange {
   readonly to: string;
 }
 
+export const ChartUnit = { hours: 'h', minutes: 'min' } as const;
+export type ChartUnit = (typeof ChartUnit)[keyof typeof ChartUnit];
+
 export interface TaskTime {
   readonly taskId: string;
   readonly title: string;
   readonly ms: Millis;
-  readonly hours: number;
+  /** In the report's unit, two decimals. */
+  readonly value: number;
 }
 
 export interface WorkerSeries {
@@ -38,10 +44,11 @@ export interface WorkerSeries {
   readonly name: string;
 }
 
-/** One chart row: the day and hours per series key. */
+/** One chart row: the day and time per series key, in the report's unit. */
 export type DayRow = { readonly day: string } & { readonly [key: string]: number | string };
 
 export interface ReportsModel {
+  readonly unit: ChartUnit;
   readonly perTask: readonly TaskTime[];
   readonly perWorkerDay: { readonly days: readonly DayRow[]; readonly workers: readonly WorkerSeries[] };
   readonly sessions: number;
@@ -82,8 +89,11 @@ export function reportsModel(state: State, users: ReadonlyMap<string, UserRow>, 
     }
   }
 
+  const largest = Math.max(0, ...perTask.values(), ...[...perWorkerDay.values()].flatMap((m) => [...m.values()]));
+  const unit = largest >= HOUR ? ChartUnit.hours : ChartUnit.minutes;
+  const inUnit = (ms: Millis): number => (unit === ChartUnit.hours ? toHours(ms) : Math.round(ms / 600) / 100);
   const tasks: TaskTime[] = [...perTask.entries()]
-    .map(([taskId, ms]) => ({ taskId, title: getRow(state, 'tasks', taskId)?.title ?? taskId, ms, hours: toHours(ms) }))
+    .map(([taskId, ms]) => ({ taskId, title: getRow(state, 'tasks', taskId)?.title ?? taskId, ms, value: inUnit(ms) }))
     .sort((a, b) => b.ms - a.ms || a.title.localeCompare(b.title));
 
   const workerIds = [...new Set([...perWorkerDay.values()].flatMap((m) => [...m.keys()]))];
@@ -94,11 +104,13 @@ export function reportsModel(state: State, users: ReadonlyMap<string, UserRow>, 
   const days: DayRow[] = [...perWorkerDay.keys()].sort().map((day) => {
     const row: Record<string, number | string> = { day };
     const byWorker = perWorkerDay.get(day) ?? new Map<string, number>();
-    for (const w of workers) row[w.key] = toHours(byWorker.get(w.userId) ?? 0);
+    for (const w of workers) row[w.key] = inUnit(byWorker.get(w.userId) ?? 0);
     return row as DayRow;
   });
-  return { perTask: tasks, perWorkerDay: { days, workers }, sessions, totalMs };
+  return { unit, perTask: tasks, perWorkerDay: { days, workers }, sessions, totalMs };
 }
+
+const HOUR: Millis = 3_600_000;
 
 /** Hours with two decimals, for charts (storage never rounds; reports do). */
 export function toHours(ms: Millis): number {

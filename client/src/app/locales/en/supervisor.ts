@@ -109,7 +109,7 @@ export const supervisor = {
     to: 'To',
     perTask: 'Time per task',
     perWorkerDay: 'Time per worker per day',
-    hours: 'Hours',
+    unit: { h: 'Hours', min: 'Minutes' },
     noData: 'No work time in this range.',
     summary_one: '{{count}} session, {{hours}} h in total',
     summary_other: '{{count}} sessions, {{hours}} h in total',

@@ -109,7 +109,7 @@ export const supervisor = {
     to: 'Hasta',
     perTask: 'Tiempo por tarea',
     perWorkerDay: 'Tiempo por trabajador y día',
-    hours: 'Horas',
+    unit: { h: 'Horas', min: 'Minutos' },
     noData: 'No hay tiempo de trabajo en este intervalo.',
     summary_one: '{{count}} sesión, {{hours}} h en total',
     summary_other: '{{count}} sesiones, {{hours}} h en total',
