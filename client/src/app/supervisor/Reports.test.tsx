@@ -33,7 +33,7 @@ describe('reports component', () => {
     expect(perDay.querySelectorAll('.recharts-bar-rectangle').length).toBeGreaterThanOrEqual(3);
     expect(within(perDay).getByText('2025-01-14')).toBeTruthy();
     expect(within(perDay).getByText('Ana')).toBeTruthy();
-    expect(screen.getByTestId('report-summary').textContent).toMatch(/^2 sessions, 5.5 h in total/);
+    expect(screen.getByTestId('report-summary').textContent).toMatch(/^2 sessions, 5:30:00 in total/);
   });
 
   test('an empty range says there is no data instead of drawing empty charts', async () => {

@@ -7,9 +7,10 @@ import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDuration } from '../shell/format.ts';
 import { useNow, useUsers, useView } from '../stint-context.tsx';
 import { csvRows, sessionsCsv } from './csv-model.ts';
-import { lastDays, reportsModel, toHours } from './reports-model.ts';
+import { lastDays, reportsModel } from './reports-model.ts';
 import type { DayRange, ReportsModel } from './reports-model.ts';
 import './supervisor.css';
 
@@ -62,7 +63,7 @@ export function Reports(props: {
         </button>
       </div>
       <p className="muted" data-testid="report-summary">
-        {t('reports.summary', { count: model.sessions, hours: toHours(model.totalMs) })} · {t('reports.daysInZone')}
+        {t('reports.summary', { count: model.sessions, total: formatDuration(model.totalMs) })} · {t('reports.daysInZone')}
       </p>
       <h2>{t('reports.perTask')}</h2>
       {model.perTask.length === 0 ? (
