@@ -46,6 +46,14 @@ describe('live board model', () => {
     expect(model.idle).toEqual([]);
   });
 
+  test('two open sessions on one task (data breaking I1) are both shown, not one twice', () => {
+    const state = stateFrom({ tasks: [task('t1', 'Pump')], work_sessions: [session('a', 't1', 'w1'), session('b', 't1', 'w1', { started_at: T0 + MIN })] });
+    expect(boardModel(state, users, T0 + 2 * MIN).working[0]?.sessions.map((s) => [s.sessionId, s.sessionMs])).toEqual([
+      ['a', 2 * MIN],
+      ['b', MIN],
+    ]);
+  });
+
   test('a session with no heartbeat for longer than the stale cutoff is flagged quiet', () => {
     const state = stateFrom({ tasks: [task('t1', 'Pump')], work_sessions: [session('s1', 't1', 'w1', { last_heartbeat_at: T0 })] });
     expect(boardModel(state, users, T0 + QUIET_AFTER_MS).working[0]?.sessions[0]?.quiet).toBe(false);

@@ -66,25 +66,26 @@ export function boardModel(state: State, users: ReadonlyMap<string, UserRow>, no
   for (const session of open) byUser.set(session.user_id, [...(byUser.get(session.user_id) ?? []), session]);
 
   const working: BoardWorker[] = [...byUser.entries()].map(([userId, sessions]) => {
-    const sessionById = new Map(sessions.map((s) => [s.task_id, s]));
+    // The shared view gives each task's closed time for this user; the rows
+    // themselves are listed one by one, so even broken data (two open
+    // sessions on one task, against I1) shows every session (invariant 1).
+    const closedByTask = new Map(activeSessionsOf(userId, sessions, totals).map((v) => [v.task_id, v.accumulated_ms]));
+    const ordered = [...sessions].sort((a, b) => a.started_at - b.started_at || cmp(a.task_id, b.task_id) || cmp(a.id, b.id));
     return {
       userId,
       name: users.get(userId)?.name ?? userId,
-      sessions: activeSessionsOf(userId, sessions, totals).map((view) => {
-        const row = sessionById.get(view.task_id) as WorkSessionRow;
-        return {
-          sessionId: row.id,
-          taskId: row.task_id,
-          taskTitle: getRow(state, 'tasks', row.task_id)?.title ?? row.task_id,
-          startedAt: row.started_at,
-          sessionMs: elapsedMs(0, row, now),
-          totalMs: elapsedMs(view.accumulated_ms, row, now),
-          lastHeartbeatAt: row.last_heartbeat_at,
-          quiet: isStale(row, QUIET_AFTER_MS, now),
-          offline: row.offline,
-          zone: row.zone,
-        };
-      }),
+      sessions: ordered.map((row) => ({
+        sessionId: row.id,
+        taskId: row.task_id,
+        taskTitle: getRow(state, 'tasks', row.task_id)?.title ?? row.task_id,
+        startedAt: row.started_at,
+        sessionMs: elapsedMs(0, row, now),
+        totalMs: elapsedMs(closedByTask.get(row.task_id) ?? 0, row, now),
+        lastHeartbeatAt: row.last_heartbeat_at,
+        quiet: isStale(row, QUIET_AFTER_MS, now),
+        offline: row.offline,
+        zone: row.zone,
+      })),
     };
   });
   working.sort(byName);
@@ -109,5 +110,9 @@ export function boardModel(state: State, users: ReadonlyMap<string, UserRow>, no
 }
 
 function byName(a: { name: string; userId: string }, b: { name: string; userId: string }): number {
-  return a.name.localeCompare(b.name) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+  return a.name.localeCompare(b.name) || cmp(a.userId, b.userId);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
