@@ -8,11 +8,11 @@ import type { ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { ChecklistStatus } from '@stint/shared';
+import { ChecklistStatus, taskStatusFor } from '@stint/shared';
 import type { TaskStatus, UserRow } from '@stint/shared';
 import { formatDuration } from '../shell/format.ts';
 import { useAct, useNow, useUsers, useView } from '../stint-context.tsx';
-import { derivedTaskStatus, itemStatusKey, taskBadge } from './labels.ts';
+import { itemStatusKey, taskBadge } from './labels.ts';
 import type { TaskAction } from './labels.ts';
 import { tapTarget, taskDetailModel } from './task-detail-model.ts';
 import type { ChecklistItemModel, TaskDetailModel } from './task-detail-model.ts';
@@ -61,7 +61,7 @@ export function TaskDetailView(props: TaskDetailViewProps): ReactNode {
       </section>
     );
   }
-  const shown = model.checklist === null ? model.status : derivedTaskStatus(model.checklist.derived);
+  const shown = model.checklist === null ? model.status : taskStatusFor(model.checklist.derived, model.status);
   const actions = ACTION_ORDER.filter((action) => model.actions[action]);
   return (
     <section className="view" aria-labelledby="task-title" data-testid="task-detail" data-task-id={model.id} data-status={model.status}>

@@ -7,9 +7,10 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { taskStatusFor } from '@stint/shared';
 import { formatDuration } from '../shell/format.ts';
 import { useNow, useView } from '../stint-context.tsx';
-import { derivedTaskStatus, taskBadge } from './labels.ts';
+import { taskBadge } from './labels.ts';
 import type { TaskAction } from './labels.ts';
 import type { TaskCardModel } from './task-card-model.ts';
 import { useActor, useTaskAction } from './use-worker.ts';
@@ -102,7 +103,7 @@ const ACTION_ORDER: readonly TaskAction[] = ['release', 'complete', 'claim', 'pa
 export function TaskCard(props: { card: TaskCardModel; onAction: (action: TaskAction, taskId: string) => void }): ReactNode {
   const { t } = useTranslation('worker');
   const { card } = props;
-  const shown = card.checklist === null ? card.status : derivedTaskStatus(card.checklist.derived);
+  const shown = card.checklist === null ? card.status : taskStatusFor(card.checklist.derived, card.status);
   const actions = ACTION_ORDER.filter((action) => card.actions[action]);
   return (
     <li className="card" data-testid="task-card" data-task-id={card.id} data-status={card.status} data-work-state={card.work_state}>

@@ -22,22 +22,6 @@ export function itemStatusKey(status: ChecklistStatus): 'planned' | 'inProgress'
   }
 }
 
-/** The task status a numeric (derived) status is shown as. */
-export function derivedTaskStatus(status: ChecklistStatus): TaskStatus {
-  switch (status) {
-    case ChecklistStatus.planned:
-      return TaskStatus.todo;
-    case ChecklistStatus.inProgress:
-      return TaskStatus.inProgress;
-    case ChecklistStatus.done:
-      return TaskStatus.done;
-    case ChecklistStatus.skipped:
-      return TaskStatus.skipped;
-    default:
-      return unreachable(status);
-  }
-}
-
 export function taskBadge(status: TaskStatus): string {
   switch (status) {
     case TaskStatus.done:
