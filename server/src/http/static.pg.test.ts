@@ -67,23 +67,32 @@ describe('the built web app', () => {
     expect(await res.text()).toBe(INDEX);
   });
 
-  test('a client-side route is index.html (SPA fallback), with or without an Accept header', async () => {
-    for (const [path, headers] of [['/tasks/t-1', {}], ['/inbox', { accept: 'text/html' }], ['/tasks/t.1', { accept: 'text/html,*/*' }]] as const) {
-      const res = await get(path, headers);
+  test('a browser navigation to a client-side route is index.html (SPA fallback)', async () => {
+    const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    for (const path of ['/tasks/t-1', '/inbox', '/tasks/t.1', '/supervisor/reports']) {
+      const res = await get(path, { accept });
       expect(res.status, path).toBe(200);
       expect(await res.text(), path).toBe(INDEX);
     }
   });
 
+  test('a non-browser GET of an unknown path keeps the JSON 404 (API routes outside /api, e.g. PUT /tasks/:id, stay 4xx for GET)', async () => {
+    for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }]) {
+      const res = await get('/tasks/t-1', headers);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+  });
+
   test('HEAD of a navigation answers 200 with no body', async () => {
-    const res = await app.request('/tasks', { method: 'HEAD' });
+    const res = await app.request('/tasks', { method: 'HEAD', headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
   });
 
   test('a missing asset stays a 404, never HTML', async () => {
     for (const path of ['/assets/index-gone.js', '/favicon.ico']) {
-      const res = await get(path);
+      const res = await get(path, { accept: path.endsWith('.ico') ? 'image/*' : 'text/html,*/*' });
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type'), path).not.toMatch(/html/);
     }

@@ -7,9 +7,11 @@
  *     never answered with a file or with index.html (an unknown /api path is
  *     still the JSON NOT_FOUND), and neither is any path a route answered.
  *  2. A GET/HEAD for a file that exists in client/dist is that file; a
- *     navigation to any other path (no file extension, or an HTML request)
- *     is index.html, so the app's client-side routes survive a reload. A
- *     missing /assets/* file stays a 404: a script tag must never get HTML.
+ *     browser navigation (Accept: text/html) to any other path is
+ *     index.html, so the app's client-side routes survive a reload. Other
+ *     clients keep the JSON 404 (some API.md routes live outside /api, e.g.
+ *     PUT /tasks/:id, and GET there must stay a 4xx), and a missing /assets/*
+ *     file stays a 404: a script tag must never get HTML.
  *  3. Cache headers: hashed /assets/* are immutable for a year; everything
  *     else (index.html, sw.js, the manifest, icons) is `no-cache`, so a new
  *     build is picked up on the next visit and the service worker updates.
@@ -82,10 +84,7 @@ function fileIn(dir: string, path: string): string | null {
   }
 }
 
-/** A page load rather than a missing asset: no extension in the last segment, or the browser asks for HTML (invariant 2). */
+/** A page load by a browser, not an API client or a missing asset (invariant 2). */
 function isNavigation(c: Context): boolean {
-  const path = c.req.path;
-  if (path.startsWith('/assets/')) return false;
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  return !last.includes('.') || (c.req.header('accept') ?? '').includes('text/html');
+  return !c.req.path.startsWith('/assets/') && (c.req.header('accept') ?? '').includes('text/html');
 }
