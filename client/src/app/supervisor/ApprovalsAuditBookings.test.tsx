@@ -11,7 +11,7 @@ import { BookingsAdmin } from './BookingsAdmin.tsx';
 import { bookablePeople, bookingsModel } from './bookings-model.ts';
 import type { BookingForm } from './bookings-model.ts';
 import { T0, booking, check, run, user, version } from './testing.ts';
-import { renderWithI18n } from './test-render.tsx';
+import { renderWithI18n } from '../test-render.tsx';
 
 afterEach(cleanup);
 

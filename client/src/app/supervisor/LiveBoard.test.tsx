@@ -5,7 +5,7 @@ import { boardModel } from './board-model.ts';
 import { CreateTaskForm, LiveBoard } from './LiveBoard.tsx';
 import type { CreateOutcome } from './LiveBoard.tsx';
 import { T0, session, task, total, user } from './testing.ts';
-import { renderWithI18n } from './test-render.tsx';
+import { renderWithI18n } from '../test-render.tsx';
 
 afterEach(cleanup);
 

@@ -5,7 +5,7 @@ import { reportsModel } from './reports-model.ts';
 import type { DayRange } from './reports-model.ts';
 import { Reports } from './Reports.tsx';
 import { session, task, user } from './testing.ts';
-import { renderWithI18n } from './test-render.tsx';
+import { renderWithI18n } from '../test-render.tsx';
 
 afterEach(cleanup);
 

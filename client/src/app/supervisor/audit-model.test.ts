@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { AUDIT_LIMIT, auditLines, auditUrl, changeLines, decodeAuditResponse, loadAudit } from './audit-model.ts';
-import { PayloadError } from './payload.ts';
+import { PayloadError } from '../payload.ts';
 import { user } from './testing.ts';
 
 /** A body exactly as the server's audit route sends it (server/src/routes/audit.pg.test.ts). */

@@ -15,7 +15,7 @@
 import { AuditSource } from '@stint/shared';
 import type { Millis, UserRow } from '@stint/shared';
 import { z } from 'zod';
-import { PayloadError, describe } from './payload.ts';
+import { PayloadError, describe } from '../payload.ts';
 
 /** The route's page limit; the view asks for a full page. */
 export const AUDIT_LIMIT = 100;

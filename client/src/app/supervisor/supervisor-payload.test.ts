@@ -9,7 +9,7 @@ import { approvalsModel } from './approvals-model.ts';
 import { boardModel } from './board-model.ts';
 import { bookingsModel } from './bookings-model.ts';
 import { csvRows } from './csv-model.ts';
-import { PayloadError, decodeRows, decodeState, decodeUsers } from './payload.ts';
+import { PayloadError, decodeRows, decodeState, decodeUsers } from '../payload.ts';
 import { reportsModel } from './reports-model.ts';
 
 const T = 1_741_593_600_000; // 2025-03-10T08:00:00Z

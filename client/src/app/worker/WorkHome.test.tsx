@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ANA, SUP, T0, world } from './testing.ts';
-import { renderWorker } from './test-render.tsx';
+import { renderWithI18n } from '../test-render.tsx';
 import { NowWorkingList, WorkHomeView } from './WorkHome.tsx';
 import { workHomeModel } from './work-home-model.ts';
 
@@ -25,7 +25,7 @@ function entries() {
 
 describe('Now Working list', () => {
   test('with no open session it shows the empty state and no timer', async () => {
-    await renderWorker(<NowWorkingList entries={workHomeModel(running(0), ANA, T0).now_working} onPause={() => {}} />);
+    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(0), ANA, T0).now_working} onPause={() => {}} />);
     expect(entries()).toHaveLength(0);
     expect(screen.getByTestId('now-working').textContent).toBe('No timer running. Start a task below.');
     expect(screen.queryByRole('timer')).toBeNull();
@@ -34,7 +34,7 @@ describe('Now Working list', () => {
   test('one entry: its timer advances with now', async () => {
     const state = running(1);
     const pause = vi.fn();
-    const view = await renderWorker(<NowWorkingList entries={workHomeModel(state, ANA, T0 + 3 * MIN + 5000).now_working} onPause={pause} />);
+    const view = await renderWithI18n(<NowWorkingList entries={workHomeModel(state, ANA, T0 + 3 * MIN + 5000).now_working} onPause={pause} />);
     expect(entries()).toHaveLength(1);
     expect(screen.getByRole('timer').textContent).toBe('2:05');
     view.rerender(<NowWorkingList entries={workHomeModel(state, ANA, T0 + 63 * MIN + 7000).now_working} onPause={pause} />);
@@ -43,7 +43,7 @@ describe('Now Working list', () => {
 
   test('many entries: one timer each, oldest first, and each pause calls back with its own task id', async () => {
     const pause = vi.fn();
-    await renderWorker(<NowWorkingList entries={workHomeModel(running(3), ANA, T0 + 10 * MIN).now_working} onPause={pause} />);
+    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(3), ANA, T0 + 10 * MIN).now_working} onPause={pause} />);
     const list = entries();
     expect(list.map((li) => li.dataset['taskId'])).toEqual(['t1', 't2', 't3']);
     expect(list.map((li) => within(li).getByRole('timer').textContent)).toEqual(['9:00', '8:00', '7:00']);
@@ -56,14 +56,14 @@ describe('Now Working list', () => {
   });
 
   test('an entry whose task is not in the view yet still shows, named by its id', async () => {
-    await renderWorker(
+    await renderWithI18n(
       <NowWorkingList entries={[{ task_id: 'x9', title: null, started_at: T0, accumulated_ms: 0, elapsed_ms: 1000 }]} onPause={() => {}} />,
     );
     expect(entries()[0]?.textContent).toContain('Task x9');
   });
 
   test('in Spanish', async () => {
-    await renderWorker(<NowWorkingList entries={workHomeModel(running(1), ANA, T0 + 2 * MIN).now_working} onPause={() => {}} />, 'es');
+    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(1), ANA, T0 + 2 * MIN).now_working} onPause={() => {}} />, 'es');
     expect(screen.getByTestId('pause').textContent).toBe('Pausar');
   });
 });
@@ -77,7 +77,7 @@ describe('work home', () => {
       .as(ANA, T0)
       .act('task.claim', { task_id: 'a' }).state;
     const onAction = vi.fn();
-    await renderWorker(<WorkHomeView model={workHomeModel(state, ANA, T0)} onAction={onAction} />);
+    await renderWithI18n(<WorkHomeView model={workHomeModel(state, ANA, T0)} onAction={onAction} />);
     const pool = screen.getByTestId('open-pool');
     const mine = screen.getByTestId('my-tasks');
     expect(within(pool).getAllByTestId('task-card').map((c) => c.dataset['taskId'])).toEqual(['b']);

@@ -10,7 +10,7 @@ import { runsModel } from './runs-model.ts';
 import { TaskDetailView } from './TaskDetail.tsx';
 import { taskDetailModel } from './task-detail-model.ts';
 import { ANA, SUP, T0, USERS, withSop, world } from './testing.ts';
-import { renderWorker } from './test-render.tsx';
+import { renderWithI18n } from '../test-render.tsx';
 
 afterEach(cleanup);
 
@@ -30,7 +30,7 @@ describe('task detail view', () => {
 
   test('a checklist task shows the derived badge, no manual status buttons, and a tap on an item sets its status', async () => {
     const onSetItem = vi.fn();
-    await renderWorker(
+    await renderWithI18n(
       <TaskDetailView model={taskDetailModel(checklistTask(), ANA, T0, 't1')} me="ana" users={USERS} onAction={noop} onSetStatus={noop} onSetItem={onSetItem} />,
     );
     expect(screen.getByTestId('derived-badge').textContent).toBe('Status from checklist: 1 of 2 items done');
@@ -55,7 +55,7 @@ describe('task detail view', () => {
     const state = world().as(SUP, T0).act('task.create', { task_id: 't1', title: 'Revisar' }).as(ANA, T0).act('task.claim', { task_id: 't1' }).state;
     const onSetStatus = vi.fn();
     const onAction = vi.fn();
-    await renderWorker(
+    await renderWithI18n(
       <TaskDetailView model={taskDetailModel(state, ANA, T0, 't1')} me="ana" users={USERS} onAction={onAction} onSetStatus={onSetStatus} onSetItem={noop} />,
     );
     const todo = screen.getByTestId('set-status-todo') as HTMLButtonElement;
@@ -69,7 +69,7 @@ describe('task detail view', () => {
   });
 
   test('a missing task says so', async () => {
-    await renderWorker(<TaskDetailView model={null} me="ana" users={USERS} onAction={noop} onSetStatus={noop} onSetItem={noop} />, 'es');
+    await renderWithI18n(<TaskDetailView model={null} me="ana" users={USERS} onAction={noop} onSetStatus={noop} onSetItem={noop} />, 'es');
     expect(screen.getByTestId('task-detail').textContent).toContain('Esta tarea no está (todavía) en este dispositivo.');
   });
 });
@@ -77,7 +77,7 @@ describe('task detail view', () => {
 describe('procedures and the SOP runner', () => {
   test('the procedures list starts a confirmed SOP by its id', async () => {
     const onStart = vi.fn();
-    await renderWorker(<RunsView model={runsModel(withSop(world(), T0).state, ANA, T0)} onStart={onStart} />);
+    await renderWithI18n(<RunsView model={runsModel(withSop(world(), T0).state, ANA, T0)} onStart={onStart} />);
     fireEvent.click(screen.getByTestId('start-run'));
     expect(onStart).toHaveBeenCalledWith('sop1');
     expect(screen.getByTestId('my-runs').dataset['count']).toBe('0');
@@ -86,7 +86,7 @@ describe('procedures and the SOP runner', () => {
   test('step 1 of 3 requires a check: Fail sends the notes, then they are cleared once accepted', async () => {
     const state = withSop(world(), T0).as(ANA, T0).act('run.start', { session_id: 'r1', sop_id: 'sop1' }).state;
     const onCheck = vi.fn(() => Promise.resolve(true));
-    await renderWorker(<RunnerView model={runRunnerModel(state, ANA, T0, 'r1')} onCheck={onCheck} onPause={noop} onResume={noop} onComplete={noop} />);
+    await renderWithI18n(<RunnerView model={runRunnerModel(state, ANA, T0, 'r1')} onCheck={onCheck} onPause={noop} onResume={noop} onComplete={noop} />);
     expect(screen.getByTestId('run-progress').textContent).toBe('Step 1 of 3');
     expect(screen.getByTestId('run-step').dataset['stepId']).toBe('sop1-s1');
     expect(screen.queryByTestId('step-done')).toBeNull();
@@ -105,7 +105,7 @@ describe('procedures and the SOP runner', () => {
       .act('run.start', { session_id: 'r1', sop_id: 'sop1' })
       .act('run.check', { session_id: 'r1', step_id: 'sop1-s1', result: 'passed' }).state;
     const onCheck = vi.fn(() => Promise.resolve(true));
-    await renderWorker(<RunnerView model={runRunnerModel(state, ANA, T0, 'r1')} onCheck={onCheck} onPause={noop} onResume={noop} onComplete={noop} />);
+    await renderWithI18n(<RunnerView model={runRunnerModel(state, ANA, T0, 'r1')} onCheck={onCheck} onPause={noop} onResume={noop} onComplete={noop} />);
     expect(screen.getByTestId('run-progress').textContent).toBe('Step 2 of 3');
     expect(screen.queryByTestId('check-pass')).toBeNull();
     fireEvent.click(screen.getByTestId('step-done'));
@@ -119,7 +119,7 @@ describe('procedures and the SOP runner', () => {
       .act('run.complete', { session_id: 'r1' })
       .as(SUP, T0 + 1000)
       .act('run.approve', { session_id: 'r1' }).state;
-    await renderWorker(<RunnerView model={runRunnerModel(state, ANA, T0, 'r1')} onCheck={() => Promise.resolve(true)} onPause={noop} onResume={noop} onComplete={noop} />, 'es');
+    await renderWithI18n(<RunnerView model={runRunnerModel(state, ANA, T0, 'r1')} onCheck={() => Promise.resolve(true)} onPause={noop} onResume={noop} onComplete={noop} />, 'es');
     expect(screen.getByTestId('locked-banner').textContent).toContain('bloqueado');
     expect(screen.queryByTestId('check-pass')).toBeNull();
     expect(screen.queryByTestId('complete')).toBeNull();
@@ -130,7 +130,7 @@ describe('procedures and the SOP runner', () => {
     const state = withSop(world(), T0).as(ANA, T0).act('run.start', { session_id: 'r1', sop_id: 'sop1' }).state;
     const onComplete = vi.fn();
     const answers = [false, true];
-    await renderWorker(
+    await renderWithI18n(
       <RunnerView
         model={runRunnerModel(state, ANA, T0, 'r1')}
         onCheck={() => Promise.resolve(true)}
@@ -154,7 +154,7 @@ describe('bookings view', () => {
       .as(SUP, T0)
       .act('booking.create', { booking_id: 'b1', mentor_id: 'luis', student_id: 'ana', start_time: iso(T0 + 3_600_000), end_time: iso(T0 + 7_200_000) }).state;
     const onStart = vi.fn();
-    await renderWorker(<BookingsView cards={bookingsModel(state, ANA, T0, USERS)} onStart={onStart} onComplete={noop} timeZone="Europe/Madrid" />);
+    await renderWithI18n(<BookingsView cards={bookingsModel(state, ANA, T0, USERS)} onStart={onStart} onComplete={noop} timeZone="Europe/Madrid" />);
     const card = screen.getByTestId('booking-card');
     expect(card.dataset['status']).toBe('SCHEDULED');
     // 09:00Z–10:00Z is 10:00–11:00 in Madrid (CET, UTC+1, in March before the change).
@@ -166,7 +166,7 @@ describe('bookings view', () => {
   });
 
   test('no bookings: the empty state', async () => {
-    await renderWorker(<BookingsView cards={[]} onStart={noop} onComplete={noop} />, 'es');
+    await renderWithI18n(<BookingsView cards={[]} onStart={noop} onComplete={noop} />, 'es');
     expect(screen.getByTestId('bookings').textContent).toBe('No tienes reservas.');
   });
 });

@@ -11,16 +11,10 @@ import { runsModel } from './runs-model.ts';
 import { taskDetailModel } from './task-detail-model.ts';
 import { ANA } from './testing.ts';
 import { workHomeModel } from './work-home-model.ts';
-import { decodeTables, decodeUsers } from './worker-payload.ts';
-import type { Decoded } from './worker-payload.ts';
+import { PayloadError, decodeState, decodeUsers } from '../payload.ts';
 
 const T = 1_772_438_400_000; // 2026-03-02T08:00:00Z
 const MIN = 60_000;
-
-function decoded<T>(result: Decoded<T>): T {
-  if (!result.ok) throw new Error(`refused: ${result.problem}`);
-  return result.value;
-}
 
 const TASKS_JSON = `{
   "tasks": [
@@ -64,7 +58,7 @@ function corrupt(json: string, table: string, field: string, value: unknown): un
 
 describe('payload decoding: work home', () => {
   test('Zero rows decode into Now Working with the accumulated time, my tasks and the pool (extra columns dropped)', () => {
-    const state = decoded(decodeTables(JSON.parse(TASKS_JSON)));
+    const state = decodeState(JSON.parse(TASKS_JSON));
     const model = workHomeModel(state, ANA, T + 15 * MIN);
     expect(model.now_working).toEqual([{ task_id: 't1', title: 'Podar el seto', started_at: T + 10 * MIN, accumulated_ms: 10 * MIN, elapsed_ms: 15 * MIN }]);
     expect(model.my_tasks.map((c) => [c.id, c.running, c.checklist])).toEqual([['t1', true, { derived: ChecklistStatus.inProgress, done: 1, total: 2 }]]);
@@ -78,22 +72,20 @@ describe('payload decoding: work home', () => {
     ['a negative accumulated time (I5)', 'user_task_totals', 'accumulated_ms', -1],
     ['camelCase instead of snake_case', 'work_sessions', 'user_id', undefined],
   ])('refused: %s', (_name, table, field, value) => {
-    const result = decodeTables(corrupt(TASKS_JSON, table, field, value));
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problem).toMatch(new RegExp(`^${table}\\[0\\]: ${field}`));
+    expect(() => decodeState(corrupt(TASKS_JSON, table, field, value))).toThrow(new RegExp(`^${table}: 0\\.${field}: `));
   });
 
   test('refused: an unknown table, a table that is not a list, a payload that is not an object', () => {
-    expect(decodeTables({ task: [] })).toEqual({ ok: false, problem: 'task: unknown table' });
-    expect(decodeTables({ tasks: {} })).toEqual({ ok: false, problem: 'tasks: not an array' });
-    expect(decodeTables([])).toEqual({ ok: false, problem: 'payload: not an object' });
-    expect(decodeTables(null).ok).toBe(false);
+    expect(() => decodeState({ task: [] })).toThrow('task: not a synced table');
+    expect(() => decodeState({ tasks: {} })).toThrow(/^tasks: /);
+    expect(() => decodeState([])).toThrow(PayloadError);
+    expect(() => decodeState(null)).toThrow(PayloadError);
   });
 });
 
 describe('payload decoding: task detail', () => {
   test('the checklist decodes in position order, deleted items hidden, status derived', () => {
-    const model = taskDetailModel(decoded(decodeTables(JSON.parse(TASKS_JSON))), ANA, T + 15 * MIN, 't1');
+    const model = taskDetailModel(decodeState(JSON.parse(TASKS_JSON)), ANA, T + 15 * MIN, 't1');
     expect(model?.items.map((i) => [i.id, i.status])).toEqual([
       ['c1', ChecklistStatus.done],
       ['c2', ChecklistStatus.inProgress],
@@ -103,14 +95,14 @@ describe('payload decoding: task detail', () => {
   });
 
   test('refused: a checklist status as text, a position missing', () => {
-    expect(decodeTables(corrupt(TASKS_JSON, 'checklist_items', 'status', 'done')).ok).toBe(false);
-    expect(decodeTables(corrupt(TASKS_JSON, 'checklist_items', 'position', undefined)).ok).toBe(false);
+    expect(() => decodeState(corrupt(TASKS_JSON, 'checklist_items', 'status', 'done'))).toThrow(PayloadError);
+    expect(() => decodeState(corrupt(TASKS_JSON, 'checklist_items', 'position', undefined))).toThrow(PayloadError);
   });
 });
 
 describe('payload decoding: procedures and the runner', () => {
   test('SOP, version, run and checks decode into the list and the runner on step 2 of 2', () => {
-    const state = decoded(decodeTables(JSON.parse(SOP_JSON)));
+    const state = decodeState(JSON.parse(SOP_JSON));
     const list = runsModel(state, ANA, T);
     expect(list.sops.map((s) => [s.sop_id, s.steps, s.can_start])).toEqual([['sop1', 2, false]]);
     expect(list.runs.map((r) => [r.id, r.phase, r.position])).toEqual([['r1', 'in_progress', 2]]);
@@ -120,27 +112,25 @@ describe('payload decoding: procedures and the runner', () => {
   });
 
   test('refused: a check result outside passed/failed, a run status from another spelling, steps that are not a list', () => {
-    expect(decodeTables(corrupt(SOP_JSON, 'safety_checks', 'result', 'ok')).ok).toBe(false);
-    expect(decodeTables(corrupt(SOP_JSON, 'procedure_runs', 'status', 'IN_PROGRESS')).ok).toBe(false);
-    expect(decodeTables(corrupt(SOP_JSON, 'sop_versions', 'tasks', [{ id: 'a', title: 'x', steps: 'none' }])).ok).toBe(false);
-    expect(decodeTables(corrupt(SOP_JSON, 'procedure_runs', 'locked', 'false')).ok).toBe(false);
+    expect(() => decodeState(corrupt(SOP_JSON, 'safety_checks', 'result', 'ok'))).toThrow(PayloadError);
+    expect(() => decodeState(corrupt(SOP_JSON, 'procedure_runs', 'status', 'IN_PROGRESS'))).toThrow(PayloadError);
+    expect(() => decodeState(corrupt(SOP_JSON, 'sop_versions', 'tasks', [{ id: 'a', title: 'x', steps: 'none' }]))).toThrow(PayloadError);
+    expect(() => decodeState(corrupt(SOP_JSON, 'procedure_runs', 'locked', 'false'))).toThrow(PayloadError);
   });
 });
 
 describe('payload decoding: bookings', () => {
   test('a booking and its partner decode into a card with the live status', () => {
-    const state = decoded(decodeTables(JSON.parse(BOOKINGS_JSON)));
-    const users = decoded(decodeUsers(JSON.parse(USERS_JSON)));
+    const state = decodeState(JSON.parse(BOOKINGS_JSON));
+    const users = decodeUsers(JSON.parse(USERS_JSON));
     const [card] = bookingsModel(state, ANA, T, users);
     expect(card).toMatchObject({ id: 'b1', my_role: 'mentor', partner_name: 'Luis Pérez', status: 'SCHEDULED', actions: { start: true, complete: false } });
     expect(bookingsModel(state, ANA, T + 61 * MIN, users)[0]).toMatchObject({ status: 'ONGOING', is_delayed: true });
   });
 
   test('refused: a lower-case status, times as ISO strings, a user with an unknown role', () => {
-    expect(decodeTables(corrupt(BOOKINGS_JSON, 'bookings', 'status', 'scheduled')).ok).toBe(false);
-    expect(decodeTables(corrupt(BOOKINGS_JSON, 'bookings', 'start_time', '2026-03-02T09:00:00Z')).ok).toBe(false);
-    const badUser = decodeUsers([{ id: 'luis', name: 'Luis', role: 'boss', created_at: T }]);
-    expect(badUser.ok).toBe(false);
-    if (!badUser.ok) expect(badUser.problem).toMatch(/^users: 0\.role/);
+    expect(() => decodeState(corrupt(BOOKINGS_JSON, 'bookings', 'status', 'scheduled'))).toThrow(PayloadError);
+    expect(() => decodeState(corrupt(BOOKINGS_JSON, 'bookings', 'start_time', '2026-03-02T09:00:00Z'))).toThrow(PayloadError);
+    expect(() => decodeUsers([{ id: 'luis', name: 'Luis', role: 'boss', created_at: T }])).toThrow(/^users: 0\.role/);
   });
 });
