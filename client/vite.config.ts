@@ -1,14 +1,6 @@
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-
-// 'virtual:pwa-register' imports workbox-window, a dependency of
-// vite-plugin-pwa that pnpm does not hoist into client/: resolve it from there
-// (its ES module build) instead of adding a direct dependency.
-const fromPwa = createRequire(createRequire(import.meta.url).resolve('vite-plugin-pwa'));
-const workboxWindow = `${dirname(fromPwa.resolve('workbox-window'))}/workbox-window.prod.es5.mjs`;
 
 // The web app. `vite build` writes dist/, which the server serves on the same
 // origin as the API (server/src/http/static.ts); `npm start` builds it first.
@@ -26,7 +18,7 @@ export default defineConfig({
       strategies: 'generateSW',
       // A new build takes over on the next visit; the journal is in IndexedDB, so a reload loses nothing.
       registerType: 'autoUpdate',
-      // Registered by src/app/service-worker.ts through 'virtual:pwa-register'.
+      // Registered by src/app/service-worker.ts through 'virtual:pwa-register' (which imports workbox-window, a direct dependency).
       injectRegister: false,
       includeAssets: ['icon.svg', 'apple-touch-icon.png'],
       manifest: {
@@ -58,7 +50,6 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  resolve: { alias: { 'workbox-window': workboxWindow } },
   build: { outDir: 'dist', target: 'es2023', chunkSizeWarningLimit: 2048 },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });
