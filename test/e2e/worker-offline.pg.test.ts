@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { rowsOfTable } from '@stint/shared';
+import { DEFAULT_TOLERANCE_MS, rowsOfTable } from '@stint/shared';
 import {
   UI_TIMEOUT_MS,
   launchBrowser,
@@ -99,6 +99,7 @@ describe('a worker offline, then online, with a supervisor watching', () => {
     // Claim, start, pause (an atomic task).
     await card(page, 'open-pool', HYDRANT).getByTestId('claim').click();
     await card(page, 'my-tasks', HYDRANT).getByTestId('start').click();
+    const startedOfflineAt = Date.now();
     const entry = page.locator(`[data-testid="now-working-entry"][data-task-id="${HYDRANT}"]`);
     await entry.waitFor();
     await page.waitForTimeout(2_100);
@@ -161,6 +162,10 @@ describe('a worker offline, then online, with a supervisor watching', () => {
     await screenshot(page, 'worker-runs');
 
     // ── Signal is back: the journal drains and the server holds exactly what was done.
+    // An intent that reaches the server within the tolerance of when it happened counts as
+    // online (DESIGN §3); stay offline past it so the start is recorded as the offline work it was.
+    const offlineForMs = Date.now() - startedOfflineAt;
+    if (offlineForMs < DEFAULT_TOLERANCE_MS + 1_000) await page.waitForTimeout(DEFAULT_TOLERANCE_MS + 1_000 - offlineForMs);
     await phone.setOffline(false);
     await waitForOnlineState(page, true);
     await page.locator('[data-testid="sync-bar"][data-pending="0"]').waitFor({ timeout: 60_000 });
