@@ -6,37 +6,11 @@
  * A supervisor on a desktop sees the desktop layout. Screenshots go to
  * test-results/screenshots/.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  DESKTOP,
-  PHONE,
-  launchBrowser,
-  newSupervisorContext,
-  newWorkerContext,
-  pageErrors,
-  screenshot,
-  signIn,
-  startStack,
-  waitForOnlineState,
-  waitForServiceWorker,
-} from './harness.ts';
-import type { Stack } from './harness.ts';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DESKTOP, PHONE, browserSuite, pageErrors, screenshot, signIn, waitForOnlineState, waitForServiceWorker } from './harness.ts';
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await stack?.close();
-}, 60_000);
+const suite = browserSuite();
 
 /** Where the main navigation sits: 'bottom' of the viewport (phone) or 'top' above the content (desktop). */
 async function navPlacement(page: Page, viewportHeight: number): Promise<'bottom' | 'top' | 'elsewhere'> {
@@ -49,9 +23,9 @@ async function navPlacement(page: Page, viewportHeight: number): Promise<'bottom
 
 describe('the app shell in Chromium', () => {
   test('a worker signs in with a link on a phone, the app opens again with no network, and says so', async () => {
+    const { stack } = suite;
     const { user, token } = await stack.createUser('worker', 'Ana Field');
-    const phone = await newWorkerContext(browser, stack.baseUrl);
-    contexts.push(phone);
+    const phone = await suite.workerPhone();
     const errors = pageErrors(phone);
     const page = await phone.newPage();
 
@@ -85,9 +59,8 @@ describe('the app shell in Chromium', () => {
   }, 180_000);
 
   test('a supervisor signs in on a desktop and sees the desktop layout', async () => {
-    const { token } = await stack.createUser('supervisor', 'Sol Desk');
-    const desk = await newSupervisorContext(browser, stack.baseUrl);
-    contexts.push(desk);
+    const { token } = await suite.stack.createUser('supervisor', 'Sol Desk');
+    const desk = await suite.supervisorDesktop();
     const errors = pageErrors(desk);
     const page = await desk.newPage();
 

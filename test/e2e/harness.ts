@@ -4,15 +4,13 @@
  * own test database, a real zero-cache, and Debian's Chromium driven by
  * playwright-core — phones for workers, desktops for supervisors.
  *
- *   const stack = await startStack();                  // in beforeAll (allow 3 min)
- *   const browser = await launchBrowser();
- *   const { token } = await stack.createUser('worker', 'Ana');
- *   const phone = await newWorkerContext(browser, stack.baseUrl);
+ *   const suite = browserSuite();                       // registers beforeAll (stack + browser) and afterAll
+ *   const { token } = await suite.stack.createUser('worker', 'Ana');
+ *   const phone = await suite.workerPhone();            // closed by the suite's afterAll
  *   const page = await phone.newPage();
  *   await signIn(page, token);                          // opens /#token=…, waits for the layout
  *   await screenshot(page, 'worker-home');              // test-results/screenshots/worker-home.png
- *   const state = await stack.serverState();            // every synced row, shared row types
- *   await browser.close(); await stack.close();         // in afterAll
+ *   const state = await suite.stack.serverState();      // every synced row, shared row types
  *
  * Invariants:
  *  1. The browser talks to exactly what `npm start` serves: the built app
@@ -35,6 +33,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { Role, State, UserRow } from '@stint/shared';
@@ -173,6 +172,55 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await close();
     throw error;
   }
+}
+
+/** One file's stack and browser, and the devices (contexts) it opened; `browserSuite()` sets it up. */
+export interface BrowserSuite {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  /** A new worker phone that the suite closes at the end. */
+  workerPhone(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** A new supervisor desktop that the suite closes at the end. */
+  supervisorDesktop(options?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/**
+ * Registers the file's beforeAll (a stack, a browser) and afterAll (every
+ * context it opened, the browser, the stack). Read `stack`/`browser` inside
+ * tests, not at module level: they exist once beforeAll ran.
+ */
+export function browserSuite(options: StackOptions = {}): BrowserSuite {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    stack = await startStack(options);
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await stack?.close();
+  }, 60_000);
+  const ready = (): { stack: Stack; browser: Browser } => {
+    if (stack === undefined || browser === undefined) throw new Error('browserSuite: used before its beforeAll ran');
+    return { stack, browser };
+  };
+  const track = async (opening: Promise<BrowserContext>): Promise<BrowserContext> => {
+    const context = await opening;
+    contexts.push(context);
+    return context;
+  };
+  return {
+    get stack() {
+      return ready().stack;
+    },
+    get browser() {
+      return ready().browser;
+    },
+    workerPhone: (contextOptions) => track(newWorkerContext(ready().browser, ready().stack.baseUrl, contextOptions)),
+    supervisorDesktop: (contextOptions) => track(newSupervisorContext(ready().browser, ready().stack.baseUrl, contextOptions)),
+  };
 }
 
 /** Debian's Chromium, headless, with the flags this machine needs (ENVIRONMENT.md). */

@@ -3,32 +3,17 @@
  * to Spanish opens Stint in Spanish), the switch changes it at once, and the
  * choice outlives a reload.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { UI_TIMEOUT_MS, launchBrowser, newWorkerContext, screenshot, signIn, startStack, waitForOnlineState } from './harness.ts';
-import type { Stack } from './harness.ts';
+import { describe, expect, test } from 'vitest';
+import { UI_TIMEOUT_MS, browserSuite, screenshot, signIn, waitForOnlineState } from './harness.ts';
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await stack?.close();
-}, 60_000);
+const suite = browserSuite();
 
 describe('language', () => {
   test('a phone in Spanish opens Stint in Spanish; the switch turns it English and the choice survives a reload', async () => {
+    const { stack } = suite;
     const { token } = await stack.createUser('worker', 'Lucía Gómez');
     await stack.adminRequest('POST', '/api/v1/tasks', { id: 'es-task', title: 'Revisar medidor del edificio C' });
-    const phone = await newWorkerContext(browser, stack.baseUrl, { locale: 'es-MX' });
-    contexts.push(phone);
+    const phone = await suite.workerPhone({ locale: 'es-MX' });
     const page = await phone.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
 

@@ -6,44 +6,20 @@
  * a supervisor's desktop in a second context shows the worker's next start
  * live. Screenshots of every main view go to test-results/screenshots/.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DEFAULT_TOLERANCE_MS, rowsOfTable } from '@stint/shared';
-import {
-  UI_TIMEOUT_MS,
-  launchBrowser,
-  newSupervisorContext,
-  newWorkerContext,
-  pageErrors,
-  screenshot,
-  signIn,
-  startStack,
-  waitForOnlineState,
-  waitForServiceWorker,
-} from './harness.ts';
-import type { Stack } from './harness.ts';
+import { UI_TIMEOUT_MS, browserSuite, pageErrors, screenshot, signIn, waitForOnlineState, waitForServiceWorker } from './harness.ts';
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 
 const HYDRANT = 'e2e-hydrant';
 const PANEL = 'e2e-panel';
 const SOP = 'e2e-loto';
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await stack?.close();
-}, 60_000);
-
 /** What a supervisor sets up through the API before the worker goes out. */
 async function setUpWork(supervisorToken: string): Promise<void> {
+  const { stack } = suite;
   const call = async (method: string, path: string, body?: unknown): Promise<void> => {
     const res = await stack.request(method, path, { token: supervisorToken, body });
     if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -77,12 +53,12 @@ async function pending(page: Page): Promise<number> {
 
 describe('a worker offline, then online, with a supervisor watching', () => {
   test('everything done offline survives a reload, reaches the server once online, and shows live on the supervisor board', async () => {
+    const { stack } = suite;
     const { token: supervisorToken } = await stack.createUser('supervisor', 'Sam Rivera');
     const { user: worker, token: workerToken } = await stack.createUser('worker', 'Ana Torres');
     await setUpWork(supervisorToken);
 
-    const phone = await newWorkerContext(browser, stack.baseUrl);
-    contexts.push(phone);
+    const phone = await suite.workerPhone();
     const errors = pageErrors(phone);
     const page = await phone.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -202,8 +178,7 @@ describe('a worker offline, then online, with a supervisor watching', () => {
     expect(outcomes.reduce((sum, o) => sum + o.n, 0)).toBeGreaterThanOrEqual(waiting);
 
     // ── A supervisor's desktop shows the worker's next start live.
-    const desk = await newSupervisorContext(browser, stack.baseUrl);
-    contexts.push(desk);
+    const desk = await suite.supervisorDesktop();
     const deskErrors = pageErrors(desk);
     const board = await desk.newPage();
     board.setDefaultTimeout(UI_TIMEOUT_MS);
