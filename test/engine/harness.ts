@@ -24,8 +24,8 @@ import type { Sql } from '../../server/src/db/sql.ts';
 import type { TestApp } from '../../server/src/testing/test-app.ts';
 import type { PushRequest, PushResponse } from '@stint/shared';
 
-/** The rule tables a person's devices replicate (audit_log is for supervisors' reports, not for views). */
-const REPLICATED: readonly Exclude<TableName, 'audit_log'>[] = [
+/** The tables a replica holds (audit_log is never synced). */
+export const SYNCED_TABLES = [
   'tasks',
   'checklist_items',
   'work_sessions',
@@ -35,7 +35,7 @@ const REPLICATED: readonly Exclude<TableName, 'audit_log'>[] = [
   'procedure_runs',
   'safety_checks',
   'bookings',
-];
+] as const satisfies readonly Exclude<TableName, 'audit_log'>[];
 
 export class DbReplica implements ReplicaSource {
   private state: State = stateFrom({});
@@ -60,7 +60,7 @@ export class DbReplica implements ReplicaSource {
   async refresh(): Promise<void> {
     const { rows, ids } = await this.sql.begin('isolation level repeatable read read only', async (tx) => {
       const read: Record<string, unknown[]> = {};
-      for (const table of REPLICATED) read[table] = await selectRows(tx, table);
+      for (const table of SYNCED_TABLES) read[table] = await selectRows(tx, table);
       const applied = await tx<{ id: string }[]>`SELECT id FROM applied_intents WHERE user_id = ${this.userId}`;
       return { rows: read as StateRows, ids: applied.map((row) => row.id) };
     });

@@ -25,20 +25,7 @@ import type { StintZero } from '../../client/src/replica/stint-zero.ts';
 import { ZeroReplica } from '../../client/src/replica/zero-replica.ts';
 import { selectRows } from '../../server/src/db/rows.ts';
 import type { Sql } from '../../server/src/db/sql.ts';
-import { DeviceTransport } from './harness.ts';
-
-/** The tables a replica holds (audit_log is never synced). */
-export const SYNCED_TABLES = [
-  'tasks',
-  'checklist_items',
-  'work_sessions',
-  'user_task_totals',
-  'sops',
-  'sop_versions',
-  'procedure_runs',
-  'safety_checks',
-  'bookings',
-] as const satisfies readonly Exclude<TableName, 'audit_log'>[];
+import { DeviceTransport, SYNCED_TABLES } from './harness.ts';
 
 /** A TCP link from a device to zero-cache that can be cut (invariant 1). */
 export class Link {

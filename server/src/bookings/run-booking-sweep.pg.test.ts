@@ -1,5 +1,4 @@
-import { BookingStatus, HOUR, put } from '@stint/shared';
-import type { BookingRow } from '@stint/shared';
+import { HOUR, put } from '@stint/shared';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { manualClock } from '../clock.ts';
 import { applyEffects } from '../db/apply-effects.ts';
@@ -8,11 +7,11 @@ import { createMetrics } from '../metrics/metrics.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { insertUser } from '../users/users.ts';
 import { runBookingSweep } from './run-booking-sweep.ts';
+import { T0, booking } from './testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
 
-const T0 = Date.UTC(2026, 0, 16, 9, 0);
 const logs: Record<string, unknown>[] = [];
 const deps = {
   sql: db.sql,
@@ -21,21 +20,6 @@ const deps = {
   metrics: createMetrics(),
 };
 
-function booking(id: string, patch: Partial<BookingRow> = {}): BookingRow {
-  return {
-    id,
-    mentor_id: 'mentor',
-    student_id: 'student',
-    start_time: T0,
-    end_time: T0 + HOUR,
-    status: BookingStatus.scheduled,
-    is_delayed: false,
-    started_at: null,
-    completed_at: null,
-    updated_at: T0 - HOUR,
-    ...patch,
-  };
-}
 
 beforeAll(async () => {
   for (const id of ['mentor', 'student']) await insertUser(db.sql, { id, name: id, role: 'worker', created_at: T0 - HOUR });

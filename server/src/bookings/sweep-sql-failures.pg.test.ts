@@ -1,4 +1,4 @@
-import { BookingStatus, HOUR, MINUTE, put } from '@stint/shared';
+import { HOUR, MINUTE, put } from '@stint/shared';
 import type { BookingRow } from '@stint/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { applyEffects } from '../db/apply-effects.ts';
@@ -7,13 +7,13 @@ import { createLogger } from '../log.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { insertUser } from '../users/users.ts';
 import { sweepBookingsSql } from './sweep-sql.ts';
+import { T0, booking } from './testing.ts';
 
 // This file changes the schema (a refusing trigger, a NOT VALID constraint),
 // so it has its own database.
 const db = await createTestDatabase();
 afterAll(() => db.drop());
 
-const T0 = Date.UTC(2026, 0, 16, 9, 0);
 const logs: Record<string, unknown>[] = [];
 const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
 
@@ -34,21 +34,6 @@ afterEach(async () => {
   logs.length = 0;
 });
 
-function booking(id: string, patch: Partial<BookingRow> = {}): BookingRow {
-  return {
-    id,
-    mentor_id: 'mentor',
-    student_id: 'student',
-    start_time: T0,
-    end_time: T0 + HOUR,
-    status: BookingStatus.scheduled,
-    is_delayed: false,
-    started_at: null,
-    completed_at: null,
-    updated_at: T0 - HOUR,
-    ...patch,
-  };
-}
 
 async function insert(rows: readonly BookingRow[]): Promise<void> {
   await applyEffects(db.sql, rows.map((r) => put('bookings', r)));
