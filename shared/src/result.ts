@@ -1,10 +1,20 @@
 import type { DomainError } from './errors.ts';
 
 /** The outcome of every pure rule: a value, or the domain error that refused it. */
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
+export type Result<T> =
+  | { readonly ok: true; readonly value: T; readonly adjustment?: string }
+  | { readonly ok: false; readonly error: DomainError };
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
+}
+
+/**
+ * Accepted, but not exactly as asked (e.g. an extension cut short by a later
+ * event): the outcome is `accepted_with_adjustment` and the message says why.
+ */
+export function adjusted<T>(value: T, adjustment: string): Result<T> {
+  return { ok: true, value, adjustment };
 }
 
 export function err<T = never>(error: DomainError): Result<T> {

@@ -121,6 +121,14 @@ export const WorkSessionRowSchema = z.object({
   /** True when the session was opened by an intent recorded offline. */
   offline: z.boolean(),
   created_at: MillisSchema,
+  /**
+   * When the authority recorded the close (for a stale close, the sweep's
+   * time; ended_at is the last evidence). A task changed after it was changed
+   * by something else since (DESIGN §3.1). Null while open.
+   */
+  closed_at: MillisSchema.nullable(),
+  /** The owner claimed back time after a stale close (`work.extend`); reports show it. */
+  extended_by_owner: z.boolean(),
 });
 export type WorkSessionRow = Readonly<z.infer<typeof WorkSessionRowSchema>>;
 

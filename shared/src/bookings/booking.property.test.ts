@@ -7,6 +7,7 @@ import type { BookingRow, BookingStatus as Status, Role } from '../rows.ts';
 import { HOUR, MINUTE } from '../time.ts';
 import { cancelBooking, completeBooking, startBooking } from './booking.ts';
 import { sweepBooking, sweepBookings } from './sweep.ts';
+import { ruleContext } from '../context.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 9, 0);
 const RUNS = { numRuns: 1000 };
@@ -45,7 +46,7 @@ const RANK: Record<Status, number> = { SCHEDULED: 0, ONGOING: 1, COMPLETED: 2, C
 const FINAL: readonly Status[] = ['COMPLETED', 'CANCELLED'];
 
 function ctx(now: number, who: Who): RuleContext {
-  return { now, actor: { user_id: who, role: PEOPLE[who] ?? 'worker' }, newId: (tag) => tag, zone: 'UTC', offline: false };
+  return { ...ruleContext('', { now, actor: { user_id: who, role: PEOPLE[who] ?? 'worker' } }), newId: (tag) => tag };
 }
 
 /** Runs one step through the real rules: the next row and the refusal code, if any. */

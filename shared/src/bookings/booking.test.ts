@@ -8,12 +8,13 @@ import type { BookingRow, Role } from '../rows.ts';
 import { HOUR, MINUTE } from '../time.ts';
 import { cancelBooking, completeBooking, createBooking, startBooking } from './booking.ts';
 import { sweepBooking, sweepBookings } from './sweep.ts';
+import { ruleContext } from '../context.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 9, 0);
 const { scheduled: SCHEDULED, ongoing: ONGOING, completed: COMPLETED, cancelled: CANCELLED } = BookingStatus;
 
 function ctx(now: number, user_id = 'mentor', role: Role = 'worker'): RuleContext {
-  return { now, actor: { user_id, role }, newId: (tag) => tag, zone: 'UTC', offline: false };
+  return { ...ruleContext('', { now, actor: { user_id, role } }), newId: (tag) => tag };
 }
 const supervisor = (now: number) => ctx(now, 'boss', 'supervisor');
 

@@ -8,17 +8,23 @@ import { applyIntent } from './apply-intent.ts';
 import { INTENT_KINDS } from './intent-args.ts';
 import type { Intent } from './intent.ts';
 import { exampleIntent } from './testing.ts';
+import { ruleContext } from '../context.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 8, 0, 0);
 
 function ctx(user_id: string, role: Role, now: number, intentId = 'i'): RuleContext {
-  return { now, actor: { user_id, role }, newId: (tag) => `${intentId}:${tag}`, zone: 'Europe/Madrid', offline: false };
+  return ruleContext(intentId, { now, actor: { user_id, role }, zone: 'Europe/Madrid' });
 }
 
 /** A world where every example intent's target exists: task t1 (claimed by w1) with item c1, SOP s1 with run r1 at step p1, booking b1. */
 function world(): State {
   return stateFrom({
-    tasks: [{ id: 't1', title: 'Pump', status: 'todo', claimed_by: 'w1', assigned_at: T0, time_spent_ms: 0, created_at: T0, updated_at: T0 }],
+    tasks: [{ id: 't1', title: 'Pump', status: 'todo', claimed_by: 'w1', assigned_at: T0, time_spent_ms: 10 * MINUTE, created_at: T0, updated_at: T0 }],
+    work_sessions: [{
+      id: 'ws1', task_id: 't1', user_id: 'w1', started_at: T0 - HOUR, last_heartbeat_at: T0 - 50 * MINUTE, ended_at: T0 - 50 * MINUTE,
+      ended_reason: 'stale_timeout', zone: 'UTC', offline: false, created_at: T0 - HOUR, closed_at: T0 - 40 * MINUTE, extended_by_owner: false,
+    }],
+    user_task_totals: [{ user_id: 'w1', task_id: 't1', accumulated_ms: 10 * MINUTE, updated_at: T0 - 40 * MINUTE }],
     checklist_items: [{ id: 'c1', task_id: 't1', title: 'Drain', status: 1, position: 0, deleted_at: null, created_at: T0, updated_at: T0 }],
     sops: [{ id: 's1', title: 'Lockout', latest_version: 1, created_by: 'sup', deleted_at: null, created_at: T0, updated_at: T0 }],
     sop_versions: [{
@@ -69,10 +75,11 @@ describe('applyIntent', () => {
     }
     const task = state.tasks.get('t1');
     expect(task?.status).toBe('done');
-    // Derived in-progress at 3 min, paused at 13, resumed at 20, done at 30: 10 + 10 minutes.
-    expect(task?.time_spent_ms).toBe(20 * MINUTE);
+    // Derived in-progress at 3 min, paused at 13, resumed at 20, done at 30: 10 + 10 minutes, on top of the earlier 10.
+    expect(task?.time_spent_ms).toBe(30 * MINUTE);
     const sessions = [...state.work_sessions.values()].sort((a, b) => a.started_at - b.started_at);
     expect(sessions.map((s) => [s.id, s.started_at - T0, s.ended_at === null ? null : s.ended_at - T0, s.ended_reason])).toEqual([
+      ['ws1', -HOUR, -50 * MINUTE, 'stale_timeout'],
       ['c:session', 3 * MINUTE, 13 * MINUTE, 'pause'],
       ['e:session', 20 * MINUTE, 30 * MINUTE, 'status_change'],
     ]);

@@ -16,7 +16,7 @@
 import type { RuleContext } from '../context.ts';
 import type { Effect } from '../effects.ts';
 import { domainError } from '../errors.ts';
-import { err } from '../result.ts';
+import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import type { BookingRow, ProcedureRunRow, SafetyCheckRow, SopRow, SopVersionRow } from '../rows.ts';
 import { getRow } from '../state.ts';
@@ -28,7 +28,9 @@ import type { RunSnapshot } from '../runs/run-lifecycle.ts';
 import { recordCheck } from '../runs/run-check.ts';
 import { startRun } from '../runs/run-start.ts';
 import { confirmSop, createSop, deleteSop, editSop } from '../runs/sop-rules.ts';
+import { evidenceAt, withEvidence } from '../tasks/evidence.ts';
 import { taskNotFound } from '../tasks/task-errors.ts';
+import { extendWorkSession, nextSessionStart } from '../tasks/work-extend.ts';
 import { runTaskOp } from '../tasks/task-ops.ts';
 import { snapshotOf } from '../tasks/task-snapshot.ts';
 import type { TaskSnapshot } from '../tasks/task-snapshot.ts';
@@ -54,15 +56,29 @@ export function applyIntent(state: State, intent: Intent, ctx: RuleContext): Res
       return runTaskOp(state, { kind: 'start', task_id: intent.args.task_id }, ctx);
     case 'work.pause':
       return runTaskOp(state, { kind: 'pause', task_id: intent.args.task_id }, ctx);
-    case 'work.heartbeat':
-      return runTaskOp(state, { kind: 'heartbeat', task_id: intent.args.task_id }, ctx);
+    case 'work.heartbeat': {
+      const runMs = heartbeatRunMs(intent);
+      if (!runMs.ok) return runMs;
+      return runTaskOp(state, { kind: 'heartbeat', task_id: intent.args.task_id, run_ms: runMs.value }, ctx);
+    }
+    case 'work.extend': {
+      const { session_id, until } = intent.args;
+      const session = state.work_sessions.get(session_id);
+      if (session === undefined) return err(domainError('NOT_FOUND', `Work session ${session_id} not found.`, { session_id }));
+      // `until` is the device's time, like occurred_at: it keeps its distance from the act.
+      const untilAt = ctx.now - (Date.parse(intent.occurred_at) - Date.parse(until));
+      return withTask(state, session.task_id, (snap) => extendWorkSession(snap, session, nextSessionStart(state, session), untilAt, ctx));
+    }
     case 'checklist.add': {
       const { checklist_item_id, task_id, title, status } = intent.args;
       return withTask(state, task_id, (snap) => addChecklistItem(snap, { id: checklist_item_id, title, status }, ctx));
     }
     case 'checklist.set_status': {
       const { checklist_item_id, status } = intent.args;
-      return withItemTask(state, checklist_item_id, (snap) => setChecklistItemStatus(snap, { item_id: checklist_item_id, status }, ctx));
+      // Ticking an item is evidence that its task's work went on (DESIGN §3.1).
+      return withItemTask(state, checklist_item_id, (snap) =>
+        withEvidence(snap, evidenceAt(ctx), ctx, {}, (current) => setChecklistItemStatus(current, { item_id: checklist_item_id, status }, ctx)),
+      );
     }
     case 'checklist.rename': {
       const { checklist_item_id, title } = intent.args;
@@ -154,6 +170,16 @@ export function runSnapshotOf(state: State, runId: string): RunSnapshot | null {
   for (const check of state.safety_checks.values()) if (check.run_id === runId) checks.push(check);
   checks.sort((a, b) => a.checked_at - b.checked_at);
   return { run, version, checks };
+}
+
+/** How long the device had been beating without a gap, from `alive_since` to the beat, on the device's own clock. */
+function heartbeatRunMs(intent: Extract<Intent, { kind: 'work.heartbeat' }>): Result<number> {
+  if (intent.args.alive_since === undefined) return ok(0);
+  const run = Date.parse(intent.occurred_at) - Date.parse(intent.args.alive_since);
+  if (!(run >= 0)) {
+    return err(domainError('INVALID_INPUT', 'alive_since is after the heartbeat it belongs to', { task_id: intent.args.task_id }));
+  }
+  return ok(run);
 }
 
 function withTask(state: State, taskId: string, rule: (snap: TaskSnapshot) => Result<Effect[]>): Result<Effect[]> {

@@ -25,6 +25,7 @@ export const IntentKind = {
   workStart: 'work.start',
   workPause: 'work.pause',
   workHeartbeat: 'work.heartbeat',
+  workExtend: 'work.extend',
   checklistAdd: 'checklist.add',
   checklistSetStatus: 'checklist.set_status',
   checklistRename: 'checklist.rename',
@@ -52,6 +53,9 @@ export const MAX_TITLE_LENGTH = 500;
 export const MAX_NOTES_LENGTH = 4_000;
 export const MAX_REASON_LENGTH = 1_000;
 
+/** An ISO-8601 timestamp from a device: `Z` or a numeric offset, never a bare local time. */
+export const DeviceTimeSchema = z.iso.datetime({ offset: true }).max(64);
+
 /** A client-made id (UUID, ULID, …): non-empty, bounded. */
 export const IdSchema = z.string().min(1).max(MAX_ID_LENGTH);
 /** A title as people type it: trimmed, non-empty, bounded. */
@@ -68,6 +72,15 @@ const bookingRef = { booking_id: IdSchema };
 export const TaskCreateArgsSchema = z.strictObject({ ...taskRef, title: TitleSchema, status: z.enum(TaskStatus).optional() });
 export const TaskSetStatusArgsSchema = z.strictObject({ ...taskRef, status: z.enum(TaskStatus) });
 export const TaskRefArgsSchema = z.strictObject(taskRef);
+
+/**
+ * `alive_since`: the device's time when its unbroken run of beats on this
+ * task began (no gap longer than the stale cutoff), so one journal row
+ * stands for hours of beats (DESIGN §3.1). Not after the intent's occurred_at.
+ */
+export const WorkHeartbeatArgsSchema = z.strictObject({ ...taskRef, alive_since: DeviceTimeSchema.optional() });
+/** The owner claims back time after a stale close: `until` in the device's time, like occurred_at. */
+export const WorkExtendArgsSchema = z.strictObject({ session_id: IdSchema, until: DeviceTimeSchema });
 
 export const ChecklistAddArgsSchema = z.strictObject({
   ...itemRef,
@@ -122,7 +135,8 @@ export const INTENT_ARGS = {
   'task.rename': TaskRenameArgsSchema,
   'work.start': TaskRefArgsSchema,
   'work.pause': TaskRefArgsSchema,
-  'work.heartbeat': TaskRefArgsSchema,
+  'work.heartbeat': WorkHeartbeatArgsSchema,
+  'work.extend': WorkExtendArgsSchema,
   'checklist.add': ChecklistAddArgsSchema,
   'checklist.set_status': ChecklistSetStatusArgsSchema,
   'checklist.rename': ChecklistRenameArgsSchema,

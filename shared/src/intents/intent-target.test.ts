@@ -14,6 +14,7 @@ const EXPECTED: Record<IntentKind, string> = {
   'work.start': 'task:t1',
   'work.pause': 'task:t1',
   'work.heartbeat': 'task:t1',
+  'work.extend': 'work_session:ws1',
   'checklist.add': 'checklist_item:c1',
   'checklist.set_status': 'checklist_item:c1',
   'checklist.rename': 'checklist_item:c1',

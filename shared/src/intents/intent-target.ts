@@ -12,7 +12,7 @@
  */
 import type { Intent } from './intent.ts';
 
-export const Aggregate = { task: 'task', checklistItem: 'checklist_item', run: 'run', sop: 'sop', booking: 'booking' } as const;
+export const Aggregate = { task: 'task', workSession: 'work_session', checklistItem: 'checklist_item', run: 'run', sop: 'sop', booking: 'booking' } as const;
 export type Aggregate = (typeof Aggregate)[keyof typeof Aggregate];
 
 export interface AggregateRef {
@@ -33,6 +33,9 @@ export function intentTarget(intent: Intent): AggregateRef {
     case 'work.pause':
     case 'work.heartbeat':
       return { aggregate: Aggregate.task, id: intent.args.task_id };
+    case 'work.extend':
+      // A work session belongs to its task; the executor finds the task through it.
+      return { aggregate: Aggregate.workSession, id: intent.args.session_id };
     case 'checklist.add':
     case 'checklist.set_status':
     case 'checklist.rename':

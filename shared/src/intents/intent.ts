@@ -14,10 +14,9 @@ import { z } from 'zod';
 import { domainError } from '../errors.ts';
 import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
-import { INTENT_ARGS, IdSchema, IntentKind } from './intent-args.ts';
+import { DeviceTimeSchema, INTENT_ARGS, IdSchema, IntentKind } from './intent-args.ts';
 
-/** An ISO-8601 timestamp from a device: `Z` or a numeric offset, never a bare local time. */
-export const DeviceTimeSchema = z.iso.datetime({ offset: true }).max(64);
+export { DeviceTimeSchema };
 
 export const IntentSchema = z.discriminatedUnion('kind', [
   intentOf(IntentKind.taskCreate),
@@ -29,6 +28,7 @@ export const IntentSchema = z.discriminatedUnion('kind', [
   intentOf(IntentKind.workStart),
   intentOf(IntentKind.workPause),
   intentOf(IntentKind.workHeartbeat),
+  intentOf(IntentKind.workExtend),
   intentOf(IntentKind.checklistAdd),
   intentOf(IntentKind.checklistSetStatus),
   intentOf(IntentKind.checklistRename),

@@ -18,6 +18,7 @@ import { approveRun, completeRun, pauseRun, resumeRun } from './run-lifecycle.ts
 import { checkRunInvariants } from './run-invariants.ts';
 import { startRun } from './run-start.ts';
 import { confirmSop, deleteSop, editSop } from './sop-rules.ts';
+import { ruleContext } from '../context.ts';
 
 const ACTORS: readonly { id: string; role: Role }[] = [
   { id: 'w1', role: 'worker' },
@@ -194,7 +195,7 @@ function newestConfirmed(state: State, sopId: string): SopVersionRow | null {
 
 function sutStep(state: State, op: Op, n: number, ref: Ref): [Result<Effect[]>, State] | 'skip' {
   const who = ACTORS[op.actor]!;
-  const c = (intent: string): RuleContext => ({ now: n * 1_000, actor: { user_id: who.id, role: who.role }, newId: (tag) => `${intent}:${tag}`, zone: 'UTC', offline: false });
+  const c = (intent: string): RuleContext => ruleContext(intent, { now: n * 1_000, actor: { user_id: who.id, role: who.role } });
   const ctx = c(`op${n}`);
   const runs = [...state.procedure_runs.values()];
   const checks = rowsOfTable(state, 'safety_checks');

@@ -15,6 +15,7 @@ import type { RunSnapshot } from './run-lifecycle.ts';
 import { checkRunInvariants } from './run-invariants.ts';
 import { startRun } from './run-start.ts';
 import { runView } from './run-view.ts';
+import { ruleContext } from '../context.ts';
 
 const step = (id: string, requires_check = true) => ({ id, title: `Step ${id}`, requires_check });
 const SOP: SopRow = { id: 'sop1', title: 'Lockout', latest_version: 1, created_by: 's1', deleted_at: null, created_at: 0, updated_at: 0 };
@@ -33,7 +34,7 @@ const VERSION: SopVersionRow = {
 };
 
 function ctx(user_id: string, role: Role, now: number, intent = `i${now}`, offline = false): RuleContext {
-  return { now, actor: { user_id, role }, newId: (tag) => `${intent}:${tag}`, zone: 'Europe/Berlin', offline };
+  return ruleContext(intent, { now, actor: { user_id, role }, zone: 'Europe/Berlin', offline });
 }
 const W1 = (now: number) => ctx('w1', 'worker', now);
 const W2 = (now: number) => ctx('w2', 'worker', now);

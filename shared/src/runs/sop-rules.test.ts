@@ -6,9 +6,10 @@ import { HTTP_STATUS } from '../errors.ts';
 import type { Result } from '../result.ts';
 import type { ProcedureRunRow, Role, SopRow, SopVersionRow } from '../rows.ts';
 import { createSop, confirmSop, deleteSop, editSop } from './sop-rules.ts';
+import { ruleContext } from '../context.ts';
 
 function ctx(role: Role = 'supervisor', now = 1_000, intent = 'i1'): RuleContext {
-  return { now, actor: { user_id: role === 'worker' ? 'w1' : 's1', role }, newId: (tag) => `${intent}:${tag}`, zone: 'UTC', offline: false };
+  return ruleContext(intent, { now, actor: { user_id: role === 'worker' ? 'w1' : 's1', role } });
 }
 
 function value(result: Result<Effect[]>): Effect[] {

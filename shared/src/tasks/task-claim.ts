@@ -24,7 +24,7 @@ import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { EndReason, TaskStatus } from '../rows.ts';
 import { claimedConflict, invalidState, statusDerived } from './task-errors.ts';
-import { moveTask, planMove, transitionTime } from './task-lifecycle.ts';
+import { moveTask, planMove, stamp, transitionTime } from './task-lifecycle.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
 export function claimTask(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]> {
@@ -33,7 +33,7 @@ export function claimTask(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]
   if (task.claimed_by === ctx.actor.user_id) return ok([]);
   if (task.claimed_by !== null) return err(claimedConflict(task));
   const at = transitionTime(snap, ctx.now);
-  return ok([put('tasks', { ...task, claimed_by: ctx.actor.user_id, assigned_at: at, updated_at: at })]);
+  return ok([put('tasks', { ...task, claimed_by: ctx.actor.user_id, assigned_at: at, updated_at: stamp(task, at) })]);
 }
 
 export function releaseTask(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]> {
@@ -44,7 +44,7 @@ export function releaseTask(snap: TaskSnapshot, ctx: RuleContext): Result<Effect
   const plan = planMove(snap, target, ctx, EndReason.release);
   if (!plan.ok) return plan;
   const at = transitionTime(snap, ctx.now);
-  return ok([put('tasks', { ...plan.value.task, claimed_by: null, assigned_at: null, updated_at: at }), ...plan.value.rows]);
+  return ok([put('tasks', { ...plan.value.task, claimed_by: null, assigned_at: null, updated_at: stamp(task, at) }), ...plan.value.rows]);
 }
 
 export function completeTask(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]> {

@@ -47,7 +47,7 @@ export function createTask(existing: TaskRow | null, args: CreateTaskArgs, ctx: 
   };
   if (status !== TaskStatus.inProgress) return ok([put('tasks', row)]);
   // moveTask always writes the whole task row, so its effects create the task too.
-  return moveTask({ task: row, open_session: null, items: [], totals: [] }, status, ctx, EndReason.statusChange);
+  return moveTask({ task: row, open_session: null, last_closed_session: null, items: [], totals: [] }, status, ctx, EndReason.statusChange);
 }
 
 export function renameTask(snap: TaskSnapshot, args: { readonly title: string }, ctx: RuleContext): Result<Effect[]> {

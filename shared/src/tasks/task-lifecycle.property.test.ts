@@ -67,7 +67,9 @@ function initialState(): State {
 
 /** The system under test: the rules plus the test-only checklist and sweep drivers. */
 function apply(state: State, op: Op, now: number, who: Actor, n: number): Result<Effect[]> {
-  const ctx = contextAt(now, who, { idPrefix: `${n}-` });
+  // The rules' cutoff is the shortest the sweeps use, as on a server (one STALE_CUTOFF_S for both):
+  // then no intent made online can pass for late evidence.
+  const ctx = contextAt(now, who, { idPrefix: `${n}-`, staleCutoffMs: MINUTE });
   if (op.kind === 'sweep') return { ok: true, value: sweepStale(state, op.cutoff, ctx) };
   if (op.kind !== 'item') return runTaskOp(state, op, ctx);
   // Stands in for the checklist rules: change the item, then move the task to the status its items derive.

@@ -68,6 +68,8 @@ describe('seed 000: status drives sessions', () => {
           zone: 'America/Lima',
           offline: true,
           created_at: T0 + MINUTE,
+          closed_at: null,
+          extended_by_owner: false,
         },
       ]);
       expect(rowsOf(effects, 'tasks')[0]).toMatchObject({

@@ -16,10 +16,10 @@
  *  I4 closing a session adds its duration to task.time_spent_ms and to the
  *     (session user, task) total in the same effects.
  *  I5 a transition never moves the task's clock backwards: it happens at
- *     `transitionTime` = max(now, task.updated_at, open session's last
- *     heartbeat). With the server's monotone clock that is just `now`; for an
- *     offline intent replayed late it is the clamp DESIGN §3 asks for, and it
- *     makes "durations ≥ 0, sessions never overlap" true by construction.
+ *     `transitionTime` = max(now, lastEventAt). With the server's monotone
+ *     clock that is just `now`; for an offline intent replayed late it is the
+ *     clamp DESIGN §3 asks for, and it makes "durations ≥ 0, sessions never
+ *     overlap" true by construction.
  */
 import { isSupervisor } from '../context.ts';
 import type { Actor, RuleContext } from '../context.ts';
@@ -27,8 +27,8 @@ import { put } from '../effects.ts';
 import type { Effect } from '../effects.ts';
 import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
-import { TaskStatus } from '../rows.ts';
-import type { EndReason, TaskRow, UserTaskTotalRow, WorkSessionRow } from '../rows.ts';
+import { EndReason, TaskStatus } from '../rows.ts';
+import type { TaskRow, UserTaskTotalRow, WorkSessionRow } from '../rows.ts';
 import type { Millis } from '../time.ts';
 import { claimedConflict, invalidState } from './task-errors.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
@@ -65,14 +65,16 @@ export function planMove(snap: TaskSnapshot, target: TaskStatus, ctx: RuleContex
       zone: ctx.zone,
       offline: ctx.offline,
       created_at: at,
+      closed_at: null,
+      extended_by_owner: false,
     };
     // Seed 000 §1.B.3: entering in-progress is a pick-up, so the pick-up time is now.
-    const next: TaskRow = { ...closed.task, status: target, claimed_by: ctx.actor.user_id, assigned_at: at, updated_at: at };
+    const next: TaskRow = { ...closed.task, status: target, claimed_by: ctx.actor.user_id, assigned_at: at, updated_at: stamp(task, at) };
     return ok({ task: next, rows: [...closed.rows, put('work_sessions', session)] });
   }
   if (!mayChange(task, ctx.actor)) return err(claimedConflict(task));
   const closed = closeOpenSession(snap, at, reason, at);
-  return ok({ task: { ...closed.task, status: target, updated_at: at }, rows: closed.rows });
+  return ok({ task: { ...closed.task, status: target, updated_at: stamp(task, at) }, rows: closed.rows });
 }
 
 /**
@@ -90,23 +92,59 @@ export function closeOpenSession(snap: TaskSnapshot, endedAt: Millis, reason: En
     user_id: open.user_id,
     task_id: open.task_id,
     accumulated_ms: (previous?.accumulated_ms ?? 0) + duration,
-    updated_at: at,
+    updated_at: Math.max(at, previous?.updated_at ?? at),
   };
   return {
     task: { ...snap.task, time_spent_ms: snap.task.time_spent_ms + duration },
-    rows: [put('work_sessions', { ...open, ended_at, ended_reason: reason }), put('user_task_totals', total)],
+    rows: [put('work_sessions', { ...open, ended_at, ended_reason: reason, closed_at: at }), put('user_task_totals', total)],
   };
 }
 
-/** The moment a transition takes effect: now, never before the task's or its session's last recorded event (I5). */
+/** The moment a transition takes effect: now, never before the task's last recorded event (I5). */
 export function transitionTime(snap: TaskSnapshot, now: Millis): Millis {
-  return Math.max(now, snap.task.updated_at, snap.open_session?.last_heartbeat_at ?? now);
+  return Math.max(now, lastEventAt(snap));
+}
+
+/**
+ * The latest recorded event of a task, the floor of any change to it (and of
+ * an offline intent's corrected time, DESIGN §3): the task row's last change
+ * and its open session's last heartbeat. When the stale sweep made the last
+ * change, the sweep's own time does not count: the last event is the closed
+ * session's last evidence, so late evidence and a late pause can land
+ * between the two (DESIGN §3.1).
+ */
+export function lastEventAt(snap: TaskSnapshot): Millis {
+  const { task, open_session: open, last_closed_session: closed } = snap;
+  if (open !== null) return Math.max(task.updated_at, open.last_heartbeat_at);
+  if (closed !== null && untouchedSinceSweep(snap, closed)) return closed.ended_at ?? task.updated_at;
+  return task.updated_at;
+}
+
+/** The session was closed by the stale sweep and the task is as the sweep left it: on hold, same claimer, no change recorded since. */
+export function untouchedSinceSweep(snap: TaskSnapshot, session: WorkSessionRow): boolean {
+  const { task } = snap;
+  return (
+    session.ended_reason === EndReason.staleTimeout &&
+    session.closed_at !== null &&
+    task.updated_at <= session.closed_at &&
+    task.status === TaskStatus.onHold &&
+    task.claimed_by === session.user_id
+  );
 }
 
 /** A plan as effects; an unchanged plan is no effects at all. */
 export function planEffects(snap: TaskSnapshot, plan: TaskPlan): Effect[] {
   if (plan.task === snap.task && plan.rows.length === 0) return [];
   return [put('tasks', plan.task), ...plan.rows];
+}
+
+/**
+ * A task row's updated_at after a change at `at`: never earlier than it was.
+ * `at` can be earlier when the last change was the stale sweep's, which
+ * `lastEventAt` does not count; the row's own clock still never runs back.
+ */
+export function stamp(task: TaskRow, at: Millis): Millis {
+  return Math.max(at, task.updated_at);
 }
 
 /** I3 for changes that open nothing: a worker may change an unclaimed task or their own. */

@@ -13,7 +13,9 @@ import type { RuleContext } from '../context.ts';
 import type { Effect } from '../effects.ts';
 import { err } from '../result.ts';
 import type { Result } from '../result.ts';
+import { EndReason } from '../rows.ts';
 import type { TaskStatus } from '../rows.ts';
+import { evidenceAt, withEvidence } from './evidence.ts';
 import type { State } from '../state.ts';
 import { closeStale } from './stale-sweep.ts';
 import { claimTask, completeTask, releaseTask } from './task-claim.ts';
@@ -28,7 +30,9 @@ export type TaskOp =
   | { readonly kind: 'rename'; readonly task_id: string; readonly title: string }
   | { readonly kind: 'set_status'; readonly task_id: string; readonly status: TaskStatus }
   | { readonly kind: 'claim' | 'release' | 'complete'; readonly task_id: string }
-  | { readonly kind: 'start' | 'pause' | 'heartbeat'; readonly task_id: string }
+  | { readonly kind: 'start' | 'pause'; readonly task_id: string }
+  /** `run_ms`: how long the device had been beating without a gap (from `alive_since`), 0 for a lone beat. */
+  | { readonly kind: 'heartbeat'; readonly task_id: string; readonly run_ms?: number }
   | { readonly kind: 'close_stale'; readonly task_id: string };
 
 export type TaskOpKind = TaskOp['kind'];
@@ -44,19 +48,19 @@ export function runTaskOp(state: State, op: TaskOp, ctx: RuleContext): Result<Ef
     case 'rename':
       return renameTask(snap, { title: op.title }, ctx);
     case 'set_status':
-      return setTaskStatus(snap, { status: op.status }, ctx);
+      return withEvidence(snap, evidenceAt(ctx), ctx, {}, (current) => setTaskStatus(current, { status: op.status }, ctx));
     case 'claim':
       return claimTask(snap, ctx);
     case 'release':
-      return releaseTask(snap, ctx);
+      return withEvidence(snap, evidenceAt(ctx), ctx, { endReason: EndReason.release }, (current) => releaseTask(current, ctx));
     case 'complete':
-      return completeTask(snap, ctx);
+      return withEvidence(snap, evidenceAt(ctx), ctx, { endReason: EndReason.complete }, (current) => completeTask(current, ctx));
     case 'start':
       return startWork(snap, ctx);
     case 'pause':
       return pauseWork(snap, ctx);
     case 'heartbeat':
-      return heartbeatWork(snap, ctx);
+      return heartbeatWork(snap, ctx, op.run_ms ?? 0);
     case 'close_stale':
       return closeStale(snap, ctx);
     default:

@@ -4,6 +4,7 @@
  * op's effects to an in-memory state. Pure, like the rules: ids come from a
  * counter the caller owns, time from the caller.
  */
+import { DEFAULT_STALE_CUTOFF_MS } from '../context.ts';
 import type { Actor, RuleContext } from '../context.ts';
 import type { Effect } from '../effects.ts';
 import type { Result } from '../result.ts';
@@ -24,7 +25,7 @@ export function actor(user_id: string, role: Role = 'worker'): Actor {
 }
 
 /** A context whose ids are `${tag}-${n}` from a per-context counter, so tests can predict them. */
-export function contextAt(now: Millis, who: Actor, options: { zone?: string; offline?: boolean; idPrefix?: string } = {}): RuleContext {
+export function contextAt(now: Millis, who: Actor, options: { zone?: string; offline?: boolean; idPrefix?: string; serverNow?: Millis; staleCutoffMs?: Millis } = {}): RuleContext {
   let n = 0;
   const prefix = options.idPrefix ?? '';
   return {
@@ -33,6 +34,8 @@ export function contextAt(now: Millis, who: Actor, options: { zone?: string; off
     newId: (tag) => `${prefix}${tag}-${++n}`,
     zone: options.zone ?? 'Europe/Madrid',
     offline: options.offline ?? false,
+    serverNow: options.serverNow ?? now,
+    staleCutoffMs: options.staleCutoffMs ?? DEFAULT_STALE_CUTOFF_MS,
   };
 }
 
@@ -58,6 +61,8 @@ export function openSessionRow(overrides: Partial<WorkSessionRow> & { id: string
     zone: 'Europe/Madrid',
     offline: false,
     created_at: overrides.started_at ?? T0,
+    closed_at: overrides.ended_at ?? null,
+    extended_by_owner: false,
     ...overrides,
   };
 }
@@ -75,7 +80,7 @@ export function itemRow(overrides: Partial<ChecklistItemRow> & { id: string; tas
 }
 
 export function snapshot(task: TaskRow, rest: Partial<Omit<TaskSnapshot, 'task'>> = {}): TaskSnapshot {
-  return { task, open_session: null, items: [], totals: [], ...rest };
+  return { task, open_session: null, last_closed_session: null, items: [], totals: [], ...rest };
 }
 
 /** Runs one op against the state; the state changes only when the op is accepted. */

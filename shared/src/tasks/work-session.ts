@@ -15,18 +15,26 @@
  *     (numeric 2), so on-hold ↔ in-progress keeps status = derived; otherwise
  *     400 STATUS_DERIVED (its items, not a timer, decide its status).
  *  I5 a heartbeat only moves the caller's open session's last_heartbeat_at
- *     forward; without one it is 409 CONFLICT_INVALID_STATE.
+ *     forward; without one it is 409 CONFLICT_INVALID_STATE, unless it is
+ *     late evidence for the caller's stale-closed session (evidence.ts).
+ *  I10 a heartbeat or a pause arriving after the stale sweep extends the
+ *     session it vouches for (DESIGN §3.1); a late pause ends it at its own time.
  */
 import type { RuleContext } from '../context.ts';
 import { put } from '../effects.ts';
 import type { Effect } from '../effects.ts';
 import { deriveTaskStatus, isAtomic, liveItems } from '../checklist/derive.ts';
-import { err, ok } from '../result.ts';
+import { adjusted, err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { ChecklistStatus, EndReason, TaskStatus } from '../rows.ts';
+import type { WorkSessionRow } from '../rows.ts';
 import { claimedConflict, invalidState, statusDerived } from './task-errors.ts';
+import { applyEvidence, evidenceAt, staleSessionOf, withEvidence } from './evidence.ts';
+import type { Evidence } from './evidence.ts';
 import { moveTask } from './task-lifecycle.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
+import type { Millis } from '../time.ts';
+import { toIso } from '../time.ts';
 
 export function startWork(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]> {
   const { task, open_session } = snap;
@@ -45,16 +53,35 @@ export function startWork(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]
 }
 
 export function pauseWork(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]> {
-  const open = snap.open_session;
-  if (open === null || open.user_id !== ctx.actor.user_id) return ok([]);
-  return moveTask(snap, TaskStatus.onHold, ctx, EndReason.pause);
+  return withEvidence(snap, evidenceAt(ctx), ctx, { endReason: EndReason.pause }, (current) => {
+    const open = current.open_session;
+    if (open === null || open.user_id !== ctx.actor.user_id) return ok([]);
+    return moveTask(current, TaskStatus.onHold, ctx, EndReason.pause);
+  });
 }
 
-export function heartbeatWork(snap: TaskSnapshot, ctx: RuleContext): Result<Effect[]> {
-  const open = snap.open_session;
-  if (open === null || open.user_id !== ctx.actor.user_id) {
-    return err(invalidState(snap.task, 'No active session on this task'));
+/**
+ * A heartbeat at `ctx.now`; `runMs` is how long the device had been beating
+ * without a gap longer than the cutoff when it made this one (from its
+ * `alive_since`), measured on the device's own clock.
+ */
+export function heartbeatWork(snap: TaskSnapshot, ctx: RuleContext, runMs: Millis = 0): Result<Effect[]> {
+  const evidence = { at: ctx.now, since: ctx.now - runMs };
+  const applied = applyEvidence(snap, evidence, ctx, { reopen: true });
+  const current = applied?.snap ?? snap;
+  const effects: Effect[] = [...(applied?.effects ?? [])];
+  const open = current.open_session;
+  if (open !== null && open.user_id === ctx.actor.user_id) {
+    if (ctx.now > open.last_heartbeat_at) effects.push(put('work_sessions', { ...open, last_heartbeat_at: ctx.now }));
+  } else if (applied === null) {
+    const stale = staleSessionOf(snap, ctx.actor.user_id);
+    // Evidence the stale session already covers (a resent beat) is nothing new, not an error.
+    if (stale?.ended_at != null && evidence.at <= stale.ended_at) return ok([]);
+    return err(invalidState(snap.task, stale === null ? 'No active session on this task' : gapMessage(stale, evidence)));
   }
-  if (ctx.now <= open.last_heartbeat_at) return ok([]);
-  return ok([put('work_sessions', { ...open, last_heartbeat_at: ctx.now })]);
+  return applied?.adjustment === undefined ? ok(effects) : adjusted(effects, applied.adjustment);
+}
+
+function gapMessage(stale: WorkSessionRow, evidence: Evidence): string {
+  return `This work session was closed at ${toIso(stale.ended_at ?? stale.started_at)} because its device went quiet; this device's evidence starts at ${toIso(evidence.since)}, too late to vouch for the time between. Claim it back with work.extend.`;
 }

@@ -80,6 +80,8 @@ const workSessions = table('work_sessions')
     zone: string(),
     offline: boolean(),
     created_at: number(),
+    closed_at: number().optional(),
+    extended_by_owner: boolean(),
   })
   .primaryKey('id');
 
