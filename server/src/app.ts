@@ -36,6 +36,7 @@ import { registerSopRoutes } from './routes/sops.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { registerWorkSessionHistoryRoutes } from './routes/work-session-history.ts';
 import { registerWorkSessionRoutes } from './routes/work-sessions.ts';
 import { registerZeroRoutes } from './routes/zero.ts';
 
@@ -66,6 +67,7 @@ const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
   registerAuditRoutes,
   registerTaskRoutes,
   registerWorkSessionRoutes,
+  registerWorkSessionHistoryRoutes,
   registerSeed000Routes,
   registerSeed004Routes,
   registerBookingRoutes,

@@ -56,6 +56,8 @@ export const COLUMNS: { readonly [T in StoredTableName]: ColumnMap<StoredTables[
     zone: 'text',
     offline: 'boolean',
     created_at: 'timestamptz',
+    closed_at: 'timestamptz',
+    extended_by_owner: 'boolean',
   },
   user_task_totals: { user_id: 'text', task_id: 'text', accumulated_ms: 'bigint', updated_at: 'timestamptz' },
   sops: {

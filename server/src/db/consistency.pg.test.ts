@@ -32,6 +32,7 @@ function session(id: string, task_id: string, user_id: string, started_at: numbe
   const row: WorkSessionRow = {
     id, task_id, user_id, started_at, last_heartbeat_at: ended_at ?? started_at, ended_at,
     ended_reason: ended_at === null ? null : 'pause', zone: 'UTC', offline: false, created_at: started_at,
+    closed_at: ended_at, extended_by_owner: false,
   };
   return put('work_sessions', row);
 }

@@ -32,16 +32,20 @@
  *     still propagate, so the caller can retry the whole transaction.
  */
 import {
+  DEFAULT_TOLERANCE_MS,
   OutcomeStatus,
   applyIntent,
   correctTime,
   domainError,
+  estimateOffset,
   isDomainError,
   lockedAttemptAudit,
   parseIntent,
   put,
+  ruleContext,
 } from '@stint/shared';
 import type { Actor, DomainError, Effect, Intent, Millis, Outcome, ProcedureRunRow, RuleContext } from '@stint/shared';
+import type { Config } from '../config.ts';
 import { applyEffects } from '../db/apply-effects.ts';
 import { SQLSTATE, isStorableText, sqlState, violatedConstraint } from '../db/sql.ts';
 import type { Tx } from '../db/sql.ts';
@@ -58,6 +62,24 @@ export interface IntentTiming {
   readonly sentAt: Millis | null;
   readonly lookBackMs: Millis;
   readonly toleranceMs: Millis;
+  /** STALE_CUTOFF_S: how far apart evidence may be and still vouch for unbroken work (DESIGN §3.1). */
+  readonly staleCutoffMs: Millis;
+}
+
+/**
+ * The one way to build an intent's timing: a device's batch (`sentAt` from
+ * its clock, the offset estimated from it) or a server-made change (REST,
+ * no device clock: offset 0).
+ */
+export function intentTiming(config: Pick<Config, 'LOOK_BACK_S' | 'STALE_CUTOFF_S'>, receivedAt: Millis, sentAt: Millis | null = null): IntentTiming {
+  return {
+    receivedAt,
+    offsetMs: sentAt === null ? 0 : estimateOffset(sentAt, receivedAt),
+    sentAt,
+    lookBackMs: config.LOOK_BACK_S * 1000,
+    toleranceMs: DEFAULT_TOLERANCE_MS,
+    staleCutoffMs: config.STALE_CUTOFF_S * 1000,
+  };
 }
 
 export interface IntentRequest {
@@ -106,25 +128,27 @@ export async function executeIntent(tx: Tx, request: IntentRequest): Promise<Exe
         lookBackMs: request.timing.lookBackMs,
         toleranceMs: request.timing.toleranceMs,
       });
-      const ctx: RuleContext = {
+      const ctx = ruleContext(intent.id, {
         now: time.effectiveAt,
         actor,
-        newId: (tag) => `${intent.id}:${tag}`,
         zone: request.zone,
         offline: time.timeSource !== 'server',
-      };
+        serverNow: request.timing.receivedAt,
+        staleCutoffMs: request.timing.staleCutoffMs,
+      });
       const result = applyIntent(loaded.state, intent, ctx);
       if (!result.ok) throw new Rejected(result.error, time.effectiveAt, ctx, loaded.state.procedure_runs.get(runIdOf(intent) ?? ''));
       const effects = result.value.map((effect) => withDevice(effect, request.deviceId));
       await applyEffects(sp, effects);
-      const status = time.adjusted ? OutcomeStatus.acceptedWithAdjustment : OutcomeStatus.accepted;
+      // A rule's own adjustment (an extension cut short) says more than a clock correction.
+      const message = result.adjustment ?? (time.adjusted ? adjustmentMessage(time.clampedBy) : null);
       const outcome: StoredOutcome = {
         ...pendingRow(request, intent),
         effective_at: time.effectiveAt,
         time_source: time.timeSource,
-        status,
+        status: message === null ? OutcomeStatus.accepted : OutcomeStatus.acceptedWithAdjustment,
         code: null,
-        message: time.adjusted ? adjustmentMessage(time.clampedBy) : null,
+        message,
       };
       await insertOutcome(sp, outcome, { replace: true });
       return { outcome: toOutcome(outcome), effects, replayed: false };

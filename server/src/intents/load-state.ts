@@ -20,13 +20,18 @@
  *     the same person. NO KEY UPDATE still serialises run.start against
  *     run.start.
  *  5. `previousEventAt` is the latest recorded change of the target: the
- *     task row, its open session's last heartbeat, and for a checklist item
- *     the item itself, so the clamp the executor reports is the one the rule
- *     applies (task-lifecycle's transitionTime).
+ *     shared `lastEventAt` of the task (its row, its open session's last
+ *     heartbeat, or the last evidence of a session the sweep closed), and for
+ *     a checklist item the item itself, so the clamp the executor reports is
+ *     the one the rule applies (task-lifecycle's transitionTime).
+ *  6. A task comes with its latest closed session, which late evidence may
+ *     extend (DESIGN §3.1); a work session intent comes with its task, the
+ *     session and the task's next session after it (the extension's bound).
  */
-import { intentTarget, stateFrom } from '@stint/shared';
+import { intentTarget, lastEventAt, snapshotOf, stateFrom } from '@stint/shared';
 import type { Actor, Intent, Millis, State, StateRows } from '@stint/shared';
-import { selectRow, selectRows } from '../db/rows.ts';
+import { readRows, selectRow, selectRows } from '../db/rows.ts';
+import { toDate } from '../db/sql.ts';
 import type { Queryable } from '../db/sql.ts';
 
 export interface LoadedState {
@@ -40,6 +45,18 @@ export async function loadIntentState(tx: Queryable, intent: Intent, actor: Acto
   switch (target.aggregate) {
     case 'task':
       return loadTask(tx, target.id);
+    case 'work_session': {
+      const session = await selectRow(tx, 'work_sessions', { id: target.id });
+      if (session === undefined) return empty();
+      const loaded = await loadTask(tx, session.task_id);
+      const [locked, next] = await Promise.all([
+        selectRows(tx, 'work_sessions', { id: session.id }),
+        tx`SELECT * FROM work_sessions WHERE task_id = ${session.task_id} AND id <> ${session.id} AND started_at >= ${toDate(session.started_at)}
+           ORDER BY started_at, id LIMIT 2`.then((raws) => readRows('work_sessions', raws)),
+      ]);
+      const rows = [...loaded.state.work_sessions.values(), ...locked, ...next];
+      return { ...loaded, state: { ...loaded.state, work_sessions: new Map(rows.map((row) => [row.id, row])) } };
+    }
     case 'checklist_item': {
       if (intent.kind === 'checklist.add') return loadTask(tx, intent.args.task_id, [intent.args.checklist_item_id]);
       const item = await selectRow(tx, 'checklist_items', { id: target.id });
@@ -66,15 +83,24 @@ export async function loadIntentState(tx: Queryable, intent: Intent, actor: Acto
 async function loadTask(tx: Queryable, taskId: string, extraItemIds: readonly string[] = []): Promise<LoadedState> {
   const task = await selectRow(tx, 'tasks', { id: taskId }, { forUpdate: true });
   if (task === undefined) return empty();
-  const [open, items, totals] = await Promise.all([
+  const [open, lastClosed, items, totals] = await Promise.all([
     selectRows(tx, 'work_sessions', { task_id: taskId, ended_at: null }),
+    tx`SELECT * FROM work_sessions WHERE task_id = ${taskId} AND ended_at IS NOT NULL ORDER BY started_at DESC, ended_at DESC, id DESC LIMIT 1`
+      .then((raws) => readRows('work_sessions', raws)),
     selectRows(tx, 'checklist_items', { task_id: taskId }),
     selectRows(tx, 'user_task_totals', { task_id: taskId }),
   ]);
   // An item id reused from another task must still be seen (so the rule can refuse it).
   const extra = extraItemIds.length === 0 ? [] : await selectRows(tx, 'checklist_items', { id: extraItemIds });
-  const rows: StateRows = { tasks: [task], work_sessions: open, checklist_items: [...items, ...extra.filter((i) => i.task_id !== taskId)], user_task_totals: totals };
-  return { state: stateFrom(rows), previousEventAt: latest(task.updated_at, open[0]?.last_heartbeat_at ?? null) };
+  const rows: StateRows = {
+    tasks: [task],
+    work_sessions: [...open, ...lastClosed],
+    checklist_items: [...items, ...extra.filter((i) => i.task_id !== taskId)],
+    user_task_totals: totals,
+  };
+  const state = stateFrom(rows);
+  const snap = snapshotOf(state, taskId);
+  return { state, previousEventAt: snap === null ? task.updated_at : lastEventAt(snap) };
 }
 
 async function loadRun(tx: Queryable, runId: string): Promise<LoadedState> {

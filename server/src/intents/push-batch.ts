@@ -16,12 +16,12 @@
  *     as a whole: its first attempt rolled back entirely, so retrying cannot
  *     apply anything twice. Only after `MAX_ATTEMPTS` does the error surface.
  */
-import { DEFAULT_TOLERANCE_MS, estimateOffset, toIso } from '@stint/shared';
+import { toIso } from '@stint/shared';
 import type { Actor, Millis, PushRequest, PushResponse } from '@stint/shared';
 import { sqlState } from '../db/sql.ts';
 import type { AppDeps } from '../http/env.ts';
-import { executeIntent } from './execute.ts';
-import type { ExecutedIntent, IntentTiming } from './execute.ts';
+import { executeIntent, intentTiming } from './execute.ts';
+import type { ExecutedIntent } from './execute.ts';
 
 export const MAX_ATTEMPTS = 5;
 
@@ -30,14 +30,7 @@ export type PushDeps = Pick<AppDeps, 'sql' | 'clock' | 'config'> & Partial<Pick<
 
 export async function pushBatch(deps: PushDeps, actor: Actor, batch: PushRequest): Promise<PushResponse> {
   const receivedAt = deps.clock();
-  const sentAt = Date.parse(batch.sent_at);
-  const timing: IntentTiming = {
-    receivedAt,
-    offsetMs: estimateOffset(sentAt, receivedAt),
-    sentAt,
-    lookBackMs: deps.config.LOOK_BACK_S * 1000,
-    toleranceMs: DEFAULT_TOLERANCE_MS,
-  };
+  const timing = intentTiming(deps.config, receivedAt, Date.parse(batch.sent_at));
   const zone = knownZone(batch.zone);
 
   const executed = await withRetry(() =>

@@ -8,10 +8,10 @@
  *   const { effects } = await runIntent(deps, currentUser(c), 'work.start', { task_id });
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TOLERANCE_MS, DomainError } from '@stint/shared';
+import { DomainError } from '@stint/shared';
 import type { Effect, IntentArgs, IntentKind, Outcome, UserRow } from '@stint/shared';
 import type { AppDeps } from '../http/env.ts';
-import { executeIntent } from './execute.ts';
+import { executeIntent, intentTiming } from './execute.ts';
 import { withRetry } from './push-batch.ts';
 
 /** The device id REST calls are recorded under. */
@@ -38,7 +38,7 @@ export async function runIntent<K extends IntentKind>(
       actor: { user_id: user.id, role: user.role },
       deviceId: API_DEVICE_ID,
       zone: options.zone ?? 'UTC',
-      timing: { receivedAt: now, offsetMs: 0, sentAt: null, lookBackMs: deps.config.LOOK_BACK_S * 1000, toleranceMs: DEFAULT_TOLERANCE_MS },
+      timing: intentTiming(deps.config, now),
       onInternalError: (err) => deps.logger?.error({ err, intent_id: id, kind }, 'intent rejected by an internal error'),
     }),
   ));

@@ -33,6 +33,9 @@ const API_MD_ROUTES: readonly Documented[] = [
   { method: 'post', path: '/api/v1/tasks/{id}/claim' },
   { method: 'post', path: '/api/v1/tasks/{id}/release' },
   { method: 'post', path: '/api/v1/tasks/{id}/complete' },
+  // Work sessions and reports
+  { method: 'get', path: '/api/v1/work-sessions', query: ['task_id', 'user_id', 'from', 'to', 'limit', 'cursor'] },
+  { method: 'post', path: '/api/v1/work-sessions/{id}/extend', body: true },
   // Sync push
   { method: 'post', path: '/api/v1/sync/push', body: true },
   // Seed 000

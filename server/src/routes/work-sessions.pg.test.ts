@@ -1,6 +1,8 @@
 import { isStale, toIso } from '@stint/shared';
-import { afterAll, describe, expect, test } from 'vitest';
-import { selectRows } from '../db/rows.ts';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { checkConsistency } from '../db/consistency.ts';
+import { selectRow, selectRows } from '../db/rows.ts';
+import { sweepStaleSessions } from '../scheduler/stale-sessions.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
 import type { ActiveSessionsJson } from '../tasks/active-sessions.ts';
@@ -9,6 +11,9 @@ import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStat
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
+afterEach(async () => {
+  expect(await checkConsistency(db.sql)).toEqual([]);
+});
 
 const t = createTestApp(db);
 const { supervisor } = await signInCast(t);
@@ -245,6 +250,76 @@ describe('seed 003: heartbeat', () => {
     const theirs = await claimedBy(other);
     await act(other, 'start', theirs);
     await refused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: theirs } }, 409, 'CONFLICT_INVALID_STATE');
+  });
+});
+
+describe('heartbeat alive_since (DESIGN §3.1)', () => {
+  const cutoffMs = t.config.STALE_CUTOFF_S * 1000;
+  const heartbeat = (person: Person, taskId: string, aliveSince: unknown) =>
+    t.request('POST', '/api/v1/me/work-sessions/heartbeat', { token: person.token, body: { task_id: taskId, alive_since: aliveSince } });
+
+  test('a beat whose run reaches back to the stale end reopens the session as if it never went stale; a lone beat cannot', async () => {
+    const [me] = await twoWorkers();
+    const task = await claimedBy(me);
+    const started = now();
+    await act(me, 'start', task);
+    t.clock.advance(60_000);
+    await act(me, 'heartbeat', task);
+    const lastBeat = t.clock();
+    t.clock.advance(cutoffMs + 1_000);
+    await sweepStaleSessions(db.sql, t.clock(), cutoffMs);
+    expect(await selectRows(db.sql, 'work_sessions', { task_id: task })).toMatchObject([{ ended_at: lastBeat, ended_reason: 'stale_timeout' }]);
+
+    // A beat alone vouches only for its own moment: the gap since the stale end is nobody's word.
+    await refused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: task } }, 409, 'CONFLICT_INVALID_STATE');
+    // The same beat saying the device beat without a gap since shortly after the last one it sent.
+    const res = await heartbeat(me, task, toIso(lastBeat + 30_000));
+    expect(expectStatus<{ data: ActiveSessionsJson }>(res, 200).data).toEqual({
+      active_sessions: [{ task_id: task, started_at: started, accumulated_s: 0, as_of: now() }],
+      as_of: now(),
+    });
+    expect(await selectRows(db.sql, 'work_sessions', { task_id: task })).toMatchObject([{ ended_at: null, ended_reason: null, last_heartbeat_at: t.clock() }]);
+    expect(await selectRow(db.sql, 'tasks', { id: task })).toMatchObject({ status: 'in-progress', time_spent_ms: 0 });
+  });
+
+  test('on a running session a beat with alive_since keeps it alive like any beat, with Z or an offset', async () => {
+    const [me] = await twoWorkers();
+    const task = await claimedBy(me);
+    await act(me, 'start', task);
+    t.clock.advance(60_000);
+    expectStatus(await heartbeat(me, task, toIso(t.clock() - 30_000)), 200);
+    t.clock.advance(60_000);
+    const offset = new Date(t.clock() + 3_600_000).toISOString().replace('Z', '+01:00');
+    expectStatus(await heartbeat(me, task, offset), 200);
+    expect((await selectRows(db.sql, 'work_sessions', { task_id: task }))[0]?.last_heartbeat_at).toBe(t.clock());
+  });
+
+  test('alive_since after the beat itself (after server now) → 400 INVALID_INPUT, nothing changed', async () => {
+    const [me] = await twoWorkers();
+    const task = await claimedBy(me);
+    await act(me, 'start', task);
+    t.clock.advance(60_000);
+    const res = await refused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: task, alive_since: toIso(t.clock() + 1) } }, 400, 'INVALID_INPUT');
+    expect(errorOf(res).message).toMatch(/alive_since/);
+  });
+
+  test.each([
+    ['not a time', 'a while ago'],
+    ['a date without a time', '2026-01-16'],
+    ['a local time without zone', '2026-01-16T12:00:00'],
+    ['a number', 1_768_564_800_000],
+    ['null', null],
+  ])('alive_since %s → 400 INVALID_INPUT, nothing changed', async (_what, aliveSince) => {
+    const [me] = await twoWorkers();
+    const task = await claimedBy(me);
+    await act(me, 'start', task);
+    await refused('/api/v1/me/work-sessions/heartbeat', { token: me.token, body: { task_id: task, alive_since: aliveSince } }, 400, 'INVALID_INPUT');
+  });
+
+  test.each(['start', 'pause'] as const)('%s takes no alive_since → 400 INVALID_INPUT', async (action) => {
+    const [me] = await twoWorkers();
+    const task = await claimedBy(me);
+    await refused(`/api/v1/me/work-sessions/${action}`, { token: me.token, body: { task_id: task, alive_since: now() } }, 400, 'INVALID_INPUT');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Seed 003, my work sessions (API.md "Seed 003"), for any signed-in user:
  *   GET  /api/v1/me/work-sessions/active
- *   POST /api/v1/me/work-sessions/start | /pause | /heartbeat  {task_id}
+ *   POST /api/v1/me/work-sessions/start | /pause  {task_id}
+ *   POST /api/v1/me/work-sessions/heartbeat       {task_id, alive_since?}
  * each → 200 {data: {active_sessions: [{task_id, started_at, accumulated_s, as_of}], as_of}}
  *
  * start, pause and heartbeat are the `work.start|pause|heartbeat` intents:
@@ -10,18 +11,34 @@
  * task cannot be started (409 CONFLICT_INVALID_STATE); pause with nothing of
  * the caller's open is a no-op; heartbeat without the caller's open session
  * on the task is 409 CONFLICT_INVALID_STATE. An unknown task is 404 for all
- * three. Every answer lists ALL the caller's open sessions (0..N), not just
- * the one the request named, so "Now Working" refreshes from any of them.
+ * three. A heartbeat may carry `alive_since`, when the device's unbroken run
+ * of beats began (DESIGN §3.1): reaching back to a session the stale sweep
+ * closed, it extends that session; after the heartbeat itself (server now,
+ * for a REST call) it is 400 INVALID_INPUT.
+ *
+ * Every answer lists ALL the caller's open sessions (0..N), not just the one
+ * the request named, so "Now Working" refreshes from any of them.
  */
 import { currentUser, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
-import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse } from '../http/router.ts';
+import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
 import { runIntent } from '../intents/run-intent.ts';
 import { ActiveSessionsSchema, activeSessionsJson } from '../tasks/active-sessions.ts';
-import { TaskRefBodySchema } from '../tasks/input-schemas.ts';
+import { DeviceTimeInputSchema } from '../tasks/device-time-input.ts';
+import { EntityIdSchema, TaskRefBodySchema } from '../tasks/input-schemas.ts';
 
 const ActiveData = dataOf(ActiveSessionsSchema);
+
+const HeartbeatBodySchema = z
+  .strictObject({
+    task_id: EntityIdSchema,
+    alive_since: DeviceTimeInputSchema.optional().openapi({
+      description: "The device's time when its unbroken run of beats on this task began; not after now",
+      example: '2026-01-16T11:40:00Z',
+    }),
+  })
+  .openapi('WorkHeartbeat');
 
 const getActive = createRoute({
   method: 'get',
@@ -35,8 +52,17 @@ const getActive = createRoute({
 const ACTIONS = {
   start: { kind: 'work.start', summary: 'Start (or keep) a work session on a task the caller claimed' },
   pause: { kind: 'work.pause', summary: "Pause the caller's session on a task (no-op without one)" },
-  heartbeat: { kind: 'work.heartbeat', summary: "Keep the caller's session on a task from going stale" },
 } as const;
+
+const heartbeat = createRoute({
+  method: 'post',
+  path: '/api/v1/me/work-sessions/heartbeat',
+  tags: ['work sessions'],
+  summary: "Keep the caller's session on a task from going stale, or vouch for work since alive_since",
+  middleware: [requireUser] as const,
+  request: { body: jsonBody(HeartbeatBodySchema) },
+  responses: { 200: jsonResponse(ActiveData, "The caller's open sessions after the beat"), ...errorResponses(400, 401, 404, 409) },
+});
 
 export function registerWorkSessionRoutes(app: Router, deps: AppDeps): void {
   app.openapi(getActive, async (c) => c.json({ data: await activeSessionsJson(deps.sql, currentUser(c).id, deps.clock()) }, 200));
@@ -58,4 +84,11 @@ export function registerWorkSessionRoutes(app: Router, deps: AppDeps): void {
       return c.json({ data: await activeSessionsJson(deps.sql, user.id, deps.clock()) }, 200);
     });
   }
+
+  app.openapi(heartbeat, async (c) => {
+    const { task_id, alive_since } = c.req.valid('json');
+    const user = currentUser(c);
+    await runIntent(deps, user, 'work.heartbeat', { task_id, ...(alive_since === undefined ? {} : { alive_since }) });
+    return c.json({ data: await activeSessionsJson(deps.sql, user.id, deps.clock()) }, 200);
+  });
 }

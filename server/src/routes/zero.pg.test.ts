@@ -118,10 +118,17 @@ describe('POST /api/zero/mutate', () => {
 });
 
 describe('GET /api/zero/config', () => {
-  test("tells clients whether zero-cache runs and on which port, without signing in", async () => {
+  test('tells clients whether zero-cache runs, on which port, and the stale cutoff (default 180 s), without signing in', async () => {
     const res = await t.request('GET', '/api/zero/config');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ data: { enabled: true, port: 45123 } });
+    expect(res.body).toEqual({ data: { enabled: true, port: 45123, stale_cutoff_s: 180 } });
+  });
+
+  test('gives the stale cutoff the server sweeps with (STALE_CUTOFF_S), so the app beats against the same one', async () => {
+    const custom = createTestApp(db, { env: { STALE_CUTOFF_S: '45' } });
+    const res = await custom.request('GET', '/api/zero/config');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ data: { stale_cutoff_s: 45 } });
   });
 
   test('ZERO=off says so', async () => {

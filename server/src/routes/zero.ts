@@ -6,7 +6,10 @@
  *     Zero's transform request → Zero's QueryResponse (synced queries as ZQL)
  *   POST /api/zero/mutate  (ZERO_MUTATE_URL; bearer token forwarded by zero-cache)
  *     Zero's push body → Zero's MutateResponse (the one `intent` mutator)
- *   GET  /api/zero/config  → {data: {enabled, port}}: where this server's zero-cache listens
+ *   GET  /api/zero/config  → {data: {enabled, port, stale_cutoff_s}}: where this server's
+ *     zero-cache listens, and the heartbeat silence after which a work session is
+ *     stale (STALE_CUTOFF_S), which the app needs to group offline beats into
+ *     runs (DESIGN §3.1)
  *
  * Invariants:
  *  1. Both Zero endpoints require a signed-in user (401 otherwise); the
@@ -42,8 +45,12 @@ const ZeroParamsSchema = z.object({
   appID: z.string().regex(/^[a-z0-9_]+$/).optional(),
 });
 const ZeroConfigSchema = z
-  .object({ enabled: z.boolean(), port: z.number().int() })
-  .openapi('ZeroConfig', { description: 'Whether this server runs zero-cache, and its port on this host' });
+  .object({
+    enabled: z.boolean(),
+    port: z.number().int(),
+    stale_cutoff_s: z.int().positive().openapi({ description: 'STALE_CUTOFF_S: heartbeat silence after which a work session is stale' }),
+  })
+  .openapi('ZeroConfig', { description: 'Whether this server runs zero-cache and its port on this host; the stale cutoff clients beat against' });
 
 const query = createRoute({
   method: 'post',
@@ -69,7 +76,7 @@ const config = createRoute({
   method: 'get',
   path: '/api/zero/config',
   tags: ['zero'],
-  summary: 'Where the zero-cache of this server listens',
+  summary: 'Where the zero-cache of this server listens, and the stale cutoff of work sessions',
   responses: { 200: jsonResponse(dataOf(ZeroConfigSchema), 'zero-cache settings for clients') },
 });
 
@@ -88,7 +95,9 @@ export function registerZeroRoutes(app: Router, deps: AppDeps): void {
     return c.json(response as z.infer<typeof ZeroMutateResponseSchema>, 200);
   });
 
-  app.openapi(config, (c) => c.json({ data: { enabled: deps.config.ZERO === 'on', port: deps.config.ZERO_PORT } }, 200));
+  app.openapi(config, (c) =>
+    c.json({ data: { enabled: deps.config.ZERO === 'on', port: deps.config.ZERO_PORT, stale_cutoff_s: deps.config.STALE_CUTOFF_S } }, 200),
+  );
 }
 
 /** A body that came from JSON.parse is JSON, whatever its schema says it holds. */

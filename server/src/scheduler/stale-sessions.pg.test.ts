@@ -7,7 +7,7 @@
  * holds after a sweep over states made by real intents.
  */
 import { randomUUID } from 'node:crypto';
-import { TASK_STATUSES, applyEffects as applyInMemory, put, stateFrom, sweepStale } from '@stint/shared';
+import { TASK_STATUSES, applyEffects as applyInMemory, put, ruleContext, stateFrom, sweepStale } from '@stint/shared';
 import type { Effect, RuleContext, State, TaskRow, UserTaskTotalRow, WorkSessionRow } from '@stint/shared';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -53,13 +53,7 @@ function tablesOf(state: State): { tasks: TaskRow[]; sessions: WorkSessionRow[];
   };
 }
 
-const sweepCtx = (now: number): RuleContext => ({
-  now,
-  actor: { user_id: 'scheduler', role: 'admin' },
-  newId: (tag) => `sweep:${tag}`,
-  zone: 'UTC',
-  offline: false,
-});
+const sweepCtx = (now: number): RuleContext => ({ ...ruleContext('sweep', { now, actor: { user_id: 'scheduler', role: 'admin' } }), newId: (tag) => `sweep:${tag}` });
 
 /** A task, its closed sessions before an optional open one, and some totals (consistent or not: the sweep only adds). */
 const taskCase = fc.record({
@@ -95,13 +89,13 @@ function rowsOf(cases: readonly TaskCase[], now: number): Effect[] {
     const openStart = c.open === null ? now : now - c.open.startedAgo;
     let end = openStart;
     [...c.closed].reverse().forEach((closed, j) => {
-      const row: WorkSessionRow = { id: `${taskId}-c${j}`, task_id: taskId, user_id: closed.user, started_at: end - closed.ms, last_heartbeat_at: end, ended_at: end, ended_reason: 'pause', zone: 'UTC', offline: false, created_at: end - closed.ms };
+      const row: WorkSessionRow = { id: `${taskId}-c${j}`, task_id: taskId, user_id: closed.user, started_at: end - closed.ms, last_heartbeat_at: end, ended_at: end, ended_reason: 'pause', zone: 'UTC', offline: false, created_at: end - closed.ms, closed_at: end, extended_by_owner: false };
       effects.push(put('work_sessions', row));
       end -= closed.ms;
     });
     if (c.open !== null) {
       const heartbeat = c.open.heartbeatBeforeStart ? openStart - 1 : Math.max(openStart, now - c.open.heartbeatAgo);
-      const row: WorkSessionRow = { id: `${taskId}-open`, task_id: taskId, user_id: c.open.user, started_at: openStart, last_heartbeat_at: heartbeat, ended_at: null, ended_reason: null, zone: 'Europe/Madrid', offline: false, created_at: openStart };
+      const row: WorkSessionRow = { id: `${taskId}-open`, task_id: taskId, user_id: c.open.user, started_at: openStart, last_heartbeat_at: heartbeat, ended_at: null, ended_reason: null, zone: 'Europe/Madrid', offline: false, created_at: openStart, closed_at: null, extended_by_owner: false };
       effects.push(put('work_sessions', row));
     }
     const seen = new Set<string>();
@@ -131,7 +125,7 @@ describe('stale session sweep (SQL) against the shared reference', () => {
         const result = await sweepStaleSessions(db.sql, now, cutoff);
         expect(await taskTables()).toEqual(expected);
         expect(result.closed.map((c) => c.session_id)).toEqual([...closedIds].sort());
-        const audits = await db.sql<{ id: string; source: string }[]>`SELECT id, source FROM audit_log WHERE id = ANY(${closedIds.map((id) => `stale:${id}`)})`;
+        const audits = await db.sql<{ id: string; source: string }[]>`SELECT id, source FROM audit_log WHERE split_part(id, '@', 1) = ANY(${closedIds.map((id) => `stale:${id}`)})`;
         expect(audits).toHaveLength(closedIds.length);
         expect(audits.every((a) => a.source === 'scheduler')).toBe(true);
 

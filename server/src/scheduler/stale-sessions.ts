@@ -10,10 +10,10 @@
  *     (greatest(last_heartbeat_at, started_at)) with reason 'stale_timeout';
  *     its duration is added to the (user, task) total (created if missing) and
  *     to tasks.time_spent_ms (I4); an in-progress task goes on-hold (I2);
- *     the task's and total's updated_at become the transition time
- *     greatest(now, task.updated_at, last_heartbeat_at) (I5).
+ *     the task's and total's updated_at and the session's closed_at become
+ *     the transition time greatest(now, task.updated_at, last_heartbeat_at) (I5).
  *  2. One statement, one snapshot: session, total, task and one audit entry
- *     per closed session (source 'scheduler' or 'cron', id `stale:<session>`)
+ *     per closed session (source 'scheduler' or 'cron', id `stale:<session>@<epoch ms>`: late evidence may reopen a session and a later sweep close it again)
  *     commit together or not at all.
  *  3. Idempotent: a closed session is never stale, so a second run at the same
  *     `now` changes nothing.
@@ -67,7 +67,7 @@ export async function sweepStaleSessions(
       FOR UPDATE OF t, s SKIP LOCKED
     ),
     closed_sessions AS (
-      UPDATE work_sessions w SET ended_at = st.ended_at, ended_reason = 'stale_timeout'
+      UPDATE work_sessions w SET ended_at = st.ended_at, ended_reason = 'stale_timeout', closed_at = st.transition_at
       FROM stale st WHERE w.id = st.session_id
     ),
     totals AS (
@@ -86,7 +86,7 @@ export async function sweepStaleSessions(
     ),
     audited AS (
       INSERT INTO audit_log (id, at, actor_id, device_id, source, entity, entity_id, action, old_value, new_value, reason)
-      SELECT 'stale:' || st.session_id, st.transition_at, NULL, NULL, ${source}, 'task', st.task_id, 'work.stale_timeout',
+      SELECT 'stale:' || st.session_id || '@' || (extract(epoch FROM st.transition_at) * 1000)::bigint, st.transition_at, NULL, NULL, ${source}, 'task', st.task_id, 'work.stale_timeout',
              jsonb_build_object('status', st.old_status, 'session_id', st.session_id, 'user_id', st.user_id,
                                 'last_heartbeat_at', (extract(epoch FROM st.last_heartbeat_at) * 1000)::bigint),
              jsonb_build_object('status', h.status, 'ended_at', (extract(epoch FROM st.ended_at) * 1000)::bigint,

@@ -15,8 +15,8 @@
  * still refuse that step after an earlier one applied; the refusal then
  * reports the current state, and the earlier change stands on its own.
  */
-import { applyEffects, applyIntent, parseIntent, toIso } from '@stint/shared';
-import type { Actor, DomainError, Intent, IntentArgs, IntentKind, RuleContext, UserRow } from '@stint/shared';
+import { applyEffects, applyIntent, parseIntent, ruleContext, toIso } from '@stint/shared';
+import type { Actor, DomainError, Intent, IntentArgs, IntentKind, UserRow } from '@stint/shared';
 import type { AppDeps } from '../http/env.ts';
 import { loadIntentState } from '../intents/load-state.ts';
 import { runIntent } from '../intents/run-intent.ts';
@@ -48,7 +48,7 @@ async function checkSteps(deps: Deps, actor: Actor, steps: readonly IntentStep[]
   return deps.sql.begin(async (tx) => {
     let { state } = await loadIntentState(tx, first, actor);
     for (const intent of intents) {
-      const ctx: RuleContext = { now, actor, newId: (tag) => `${intent.id}:${tag}`, zone: 'UTC', offline: false };
+      const ctx = ruleContext(intent.id, { now, actor, staleCutoffMs: deps.config.STALE_CUTOFF_S * 1000 });
       const result = applyIntent(state, intent, ctx);
       if (!result.ok) return result.error;
       state = applyEffects(state, result.value);

@@ -47,6 +47,8 @@ export const SAMPLE_ROWS: { readonly [T in keyof Tables]: Tables[T] } = {
     zone: 'Europe/Madrid',
     offline: true,
     created_at: T0 + 1,
+    closed_at: T0 + 25 * MIN + 2,
+    extended_by_owner: true,
   },
   user_task_totals: { user_id: 'u-worker', task_id: 't-1', accumulated_ms: 25 * MIN + 1, updated_at: T0 + 25 * MIN + 2 },
   sops: {

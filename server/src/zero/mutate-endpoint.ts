@@ -20,12 +20,11 @@ import type { ReadonlyJSONValue } from '@rocicorp/zero';
 import { handleMutateRequest } from '@rocicorp/zero/server';
 import type { MutateResponse } from '@rocicorp/zero/server';
 import { zeroPostgresJS } from '@rocicorp/zero/server/adapters/postgresjs';
-import { DEFAULT_TOLERANCE_MS, estimateOffset } from '@stint/shared';
 import type { Actor, UserRow } from '@stint/shared';
 import { ZeroIntentArgsSchema, zeroSchema } from '@stint/shared/zero';
 import type { AppDeps } from '../http/env.ts';
 import { isStorableText } from '../db/sql.ts';
-import { executeIntent, storableTime } from '../intents/execute.ts';
+import { executeIntent, intentTiming, storableTime } from '../intents/execute.ts';
 import { knownZone } from '../intents/push-batch.ts';
 
 /** `user` is the authenticated caller (requireUser checked the forwarded bearer token). */
@@ -56,13 +55,7 @@ export function zeroMutateHandler(deps: Pick<AppDeps, 'sql' | 'clock' | 'config'
             actor,
             deviceId: envelope.device_id,
             zone: knownZone(envelope.zone),
-            timing: {
-              receivedAt,
-              offsetMs: estimateOffset(sentAt, receivedAt),
-              sentAt,
-              lookBackMs: deps.config.LOOK_BACK_S * 1000,
-              toleranceMs: DEFAULT_TOLERANCE_MS,
-            },
+            timing: intentTiming(deps.config, receivedAt, sentAt),
           });
         }),
       query: { ...query },

@@ -125,6 +125,8 @@ function build(spec: Spec, p: string): Dataset {
         zone: 'UTC',
         offline: false,
         created_at: start,
+        closed_at: start + MIN,
+        extended_by_owner: false,
       }),
     );
   });
@@ -306,7 +308,7 @@ describe('synced query visibility on Postgres', () => {
         put('checklist_items', { id: 'fx_ci', task_id: 'fx_t', title: 'Item', status: 1, position: 0, deleted_at: null, created_at: T0, updated_at: T0 }),
         put('work_sessions', {
           id: 'fx_ws', task_id: 'fx_t', user_id: a, started_at: T0, last_heartbeat_at: T0, ended_at: T0 + MIN,
-          ended_reason: 'pause', zone: 'UTC', offline: false, created_at: T0,
+          ended_reason: 'pause', zone: 'UTC', offline: false, created_at: T0, closed_at: T0 + MIN, extended_by_owner: false,
         }),
       ]),
     );
