@@ -9,6 +9,8 @@
  *     address, so the token does not linger in history.
  *  3. When the browser comes back online the engine drains at once instead
  *     of waiting out its backoff.
+ *  4. Once signed in, the app asks the browser to keep its storage
+ *     (storage-persistence.ts); a refusal is said once, until dismissed.
  */
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
@@ -22,12 +24,18 @@ import type { Session } from './session.ts';
 import { InboxView } from './shell/InboxView.tsx';
 import { Layout } from './shell/Layout.tsx';
 import { SignIn } from './shell/SignIn.tsx';
+import { StalePromptView } from './shell/StalePrompt.tsx';
+import { StorageNotice } from './shell/StorageNotice.tsx';
+import { Persistence, dismissStorageNotice, requestPersistentStorage, storageNoticeDismissed } from './storage-persistence.ts';
+import type { StorageManagerLike } from './storage-persistence.ts';
 import { StintProvider } from './stint-context.tsx';
 import { SupervisorRoutes, supervisorNav } from './supervisor/SupervisorApp.tsx';
 import { WorkerRoutes, workerNav } from './worker/WorkerApp.tsx';
 
-export function App(): ReactNode {
+/** `storageManager`: where to ask for persistent storage (default the browser's `navigator.storage`). */
+export function App(props: { storageManager?: StorageManagerLike }): ReactNode {
   const { t } = useTranslation('common');
+  const storageManager = props.storageManager ?? (navigator as { storage?: StorageManagerLike }).storage;
   const [session, setSession] = useState<Session | null>(() => loadSession(window.localStorage));
   const [linkPending, setLinkPending] = useState(() => tokenFromLocation(window.location) !== null);
   const [linkError, setLinkError] = useState<string | null>(null);
@@ -61,6 +69,7 @@ export function App(): ReactNode {
     <SessionApp
       key={session.user.id}
       session={session}
+      storageManager={storageManager}
       onSignOut={() => {
         clearSession(window.localStorage);
         setSession(null);
@@ -69,10 +78,19 @@ export function App(): ReactNode {
   );
 }
 
-function SessionApp(props: { session: Session; onSignOut: () => void }): ReactNode {
+function SessionApp(props: { session: Session; storageManager: StorageManagerLike | undefined; onSignOut: () => void }): ReactNode {
   const [runtime, setRuntime] = useState<Runtime | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const { session, onSignOut } = props;
+  const [persistence, setPersistence] = useState<Persistence | null>(null);
+  const { session, storageManager, onSignOut } = props;
+
+  useEffect(() => {
+    let live = true;
+    void requestPersistentStorage(storageManager).then((result) => live && setPersistence(result));
+    return () => {
+      live = false;
+    };
+  }, [session, storageManager]);
 
   useEffect(() => {
     let live: Runtime | null = null;
@@ -96,14 +114,16 @@ function SessionApp(props: { session: Session; onSignOut: () => void }): ReactNo
   if (runtime === null) return <Loading />;
   return (
     <StintProvider runtime={runtime} signOut={onSignOut}>
-      <Running runtime={runtime} />
+      <Running runtime={runtime} storageRefused={persistence === Persistence.refused} />
     </StintProvider>
   );
 }
 
-function Running(props: { runtime: Runtime }): ReactNode {
+function Running(props: { runtime: Runtime; storageRefused: boolean }): ReactNode {
   const { runtime } = props;
+  const userId = runtime.session.user.id;
   const supervisor = isSupervisor(runtime.session);
+  const [noticeDismissed, setNoticeDismissed] = useState(() => storageNoticeDismissed(window.localStorage, userId));
   useHeartbeats(runtime.engine, runtime.session.user.id);
   useEffect(() => {
     const onOnline = (): void => void runtime.engine.sync();
@@ -111,7 +131,22 @@ function Running(props: { runtime: Runtime }): ReactNode {
     return () => window.removeEventListener('online', onOnline);
   }, [runtime]);
   return (
-    <Layout nav={supervisor ? supervisorNav : workerNav}>
+    <Layout
+      nav={supervisor ? supervisorNav : workerNav}
+      notices={
+        <>
+          <StalePromptView />
+          {props.storageRefused && !noticeDismissed && (
+            <StorageNotice
+              onDismiss={() => {
+                dismissStorageNotice(window.localStorage, userId);
+                setNoticeDismissed(true);
+              }}
+            />
+          )}
+        </>
+      }
+    >
       <Switch>
         <Route path="/inbox">
           <InboxView />

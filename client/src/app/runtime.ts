@@ -50,6 +50,7 @@ export async function startRuntime(session: Session, options: RuntimeOptions = {
     zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     transport: httpTransport({ baseUrl: '', token: session.token }),
     replica,
+    staleCutoffMs: session.stale_cutoff_s * 1000,
   });
   return {
     session,

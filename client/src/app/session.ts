@@ -1,7 +1,8 @@
 /**
- * Who is signed in on this device: the bearer token, the user it belongs to
- * and where zero-cache listens, kept in localStorage so the app opens with
- * no network after one online sign-in (issue 6 item 4).
+ * Who is signed in on this device: the bearer token, the user it belongs to,
+ * where zero-cache listens and the server's stale cutoff, kept in
+ * localStorage so the app opens with no network after one online sign-in
+ * (issue 6 item 4).
  *
  *   const session = await signIn(token);      // online: GET /api/v1/me + /api/zero/config
  *   const again = loadSession(localStorage);  // offline: what the last sign-in stored
@@ -11,23 +12,30 @@
  *     /api/v1/me answered 200); a refused token stores nothing.
  *  2. What is read back is decoded with the same schema it was written
  *     with; anything else (an older app's shape, hand edits) reads as "not
- *     signed in", never as a half session.
+ *     signed in", never as a half session. A sign-in stored before the
+ *     stale cutoff was kept reads with the default cutoff.
  */
 import { z } from 'zod';
-import { Role, UserRowSchema } from '@stint/shared';
+import { DEFAULT_STALE_CUTOFF_MS, Role, UserRowSchema } from '@stint/shared';
 
 const STORAGE_KEY = 'stint.session.v1';
+
+/** Seed 003's stale cutoff (STALE_CUTOFF_S) when the server does not say: 180 s. */
+export const DEFAULT_STALE_CUTOFF_S = DEFAULT_STALE_CUTOFF_MS / 1000;
+const StaleCutoffSchema = z.number().positive();
 
 export const SessionSchema = z.object({
   token: z.string().min(1),
   user: UserRowSchema.pick({ id: true, name: true, role: true }),
   zero: z.object({ enabled: z.boolean(), port: z.number().int().positive().nullable() }),
+  /** The server's STALE_CUTOFF_S: beats this far apart are one unbroken run (DESIGN §3.1). */
+  stale_cutoff_s: StaleCutoffSchema.default(DEFAULT_STALE_CUTOFF_S),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
 const MeResponseSchema = z.object({ data: UserRowSchema.pick({ id: true, name: true, role: true }) });
 const ZeroConfigResponseSchema = z.object({
-  data: z.object({ enabled: z.boolean(), port: z.number().int().positive().nullable().optional() }),
+  data: z.object({ enabled: z.boolean(), port: z.number().int().positive().nullable().optional(), stale_cutoff_s: StaleCutoffSchema.optional() }),
 });
 
 export type SignInFailure = 'refused' | 'unreachable' | 'unexpected';
@@ -80,7 +88,8 @@ export async function signIn(token: string, doFetch: FetchLike = (input, init) =
   const user = MeResponseSchema.safeParse(await me.json());
   const zero = ZeroConfigResponseSchema.safeParse(await config.json());
   if (!user.success || !zero.success) throw new SignInError('unexpected', 'the server answered in an unknown shape');
-  return { token: trimmed, user: user.data.data, zero: { enabled: zero.data.data.enabled, port: zero.data.data.port ?? null } };
+  const { enabled, port, stale_cutoff_s } = zero.data.data;
+  return { token: trimmed, user: user.data.data, zero: { enabled, port: port ?? null }, stale_cutoff_s: stale_cutoff_s ?? DEFAULT_STALE_CUTOFF_S };
 }
 
 /** A token handed over in the address (`/#token=…`, the sign-in link an admin sends); removed from the address once read. */

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { MINUTE } from '@stint/shared';
+import { DEFAULT_STALE_CUTOFF_MS, MINUTE } from '@stint/shared';
 import { openJournal, readAllRows } from './journal.ts';
 import type { JournalRow } from './journal.ts';
 import type { MemoryServer } from './testing/memory-server.ts';
@@ -27,12 +27,16 @@ async function journalRows(dbName: string): Promise<JournalRow[]> {
   }
 }
 
-/** Claims t2, starts it, then sends `beats` heartbeats a second apart: 2 + beats intents, all valid offline. */
+/**
+ * Claims t2, starts it, then sends `beats` heartbeats, each after a gap
+ * longer than the stale cutoff so that none continues the one before
+ * (heartbeat-evidence.ts): 2 + beats journal rows, all valid offline.
+ */
 async function recordWork(r: Rig, beats: number): Promise<void> {
   expect((await r.engine.act('task.claim', { task_id: 't2' })).accepted).toBe(true);
   expect((await r.engine.act('work.start', { task_id: 't2' })).accepted).toBe(true);
   for (let i = 0; i < beats; i++) {
-    r.clock.advance(1_000);
+    r.clock.advance(DEFAULT_STALE_CUTOFF_MS + 1_000);
     expect((await r.engine.act('work.heartbeat', { task_id: 't2' })).accepted).toBe(true);
   }
 }

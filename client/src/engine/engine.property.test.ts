@@ -5,17 +5,22 @@
  * model that keeps a plain list of accepted acts and the outcomes the engine
  * has been told, and folds them over the replica with immutable
  * `applyEffects`; and the server must never have applied an intent twice.
+ * Heartbeats follow the naive reading of DESIGN §3.1: a beat within the
+ * cutoff of the task's last open beat carries its alive_since, and takes
+ * its place while that one is unsent and nothing else on the task came
+ * after it.
  */
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { Dexie } from 'dexie';
 import { describe, expect, test } from 'vitest';
-import { applyEffects, applyIntent, CHECKLIST_STATUSES, TASK_STATUSES, toIso } from '@stint/shared';
+import { DEFAULT_STALE_CUTOFF_MS, applyEffects, applyIntent, CHECKLIST_STATUSES, TASK_STATUSES, toIso } from '@stint/shared';
 import type { Intent, Outcome, State, TableName } from '@stint/shared';
 import type { Engine } from './engine.ts';
 import { createEngine } from './engine.ts';
+import { openJournal } from './journal.ts';
 import { inProcessLocks } from './locks.ts';
-import { ruleContext } from './replay.ts';
+import { actContext } from './replay.ts';
 import { MemoryReplica } from './testing/memory-replica.ts';
 import { manualTimers } from './testing/manual-timers.ts';
 import { OTHER_WORKER, SUPERVISOR, WORKER, freshDbName, manualClock, seededServer } from './testing/fixtures.ts';
@@ -30,7 +35,9 @@ type Step =
   | { readonly type: 'pull' }
   | { readonly type: 'other'; readonly intent: Pick<Intent, 'kind' | 'args'>; readonly supervisor: boolean }
   | { readonly type: 'reload' }
-  | { readonly type: 'dismiss' };
+  | { readonly type: 'dismiss' }
+  /** Longer than the stale cutoff passes. */
+  | { readonly type: 'wait' };
 
 const task = fc.constantFrom(...TASKS);
 const workerIntent: fc.Arbitrary<Pick<Intent, 'kind' | 'args'>> = fc.oneof(
@@ -47,7 +54,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('other' as const), intent: workerIntent, supervisor: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ type: 'reload' as const }) },
   { weight: 1, arbitrary: fc.constant({ type: 'dismiss' as const }) },
+  { weight: 1, arbitrary: fc.constant({ type: 'wait' as const }) },
 );
+
+const ENV = { actor: WORKER, zone: 'UTC', staleCutoffMs: DEFAULT_STALE_CUTOFF_MS } as const;
 
 interface ModelIntent {
   readonly id: string;
@@ -56,17 +66,32 @@ interface ModelIntent {
 }
 
 /** What the engine should show, computed the naive way: replica + each still-relevant act, one immutable step at a time. */
-function modelView(replica: MemoryReplica, acts: readonly ModelIntent[], known: ReadonlyMap<string, Outcome>): State {
+function modelView(replica: MemoryReplica, acts: readonly ModelIntent[], known: ReadonlyMap<string, Outcome>, serverNow: number): State {
   let state = replica.getState();
   const applied = replica.appliedIntentIds();
   for (const act of acts) {
     const outcome = known.get(act.id);
     if (applied.has(act.id) || outcome?.status === 'rejected') continue;
     const now = outcome === undefined ? act.occurredAt : Date.parse(outcome.effective_at);
-    const result = applyIntent(state, act.intent, ruleContext(act.id, now, { actor: WORKER, zone: 'UTC', offsetMs: 0 }));
+    const result = applyIntent(state, act.intent, actContext(act.id, now, outcome === undefined ? Math.max(now, serverNow) : now, ENV));
     if (result.ok) state = applyEffects(state, result.value);
   }
   return state;
+}
+
+const isBeat = (act: ModelIntent): boolean => act.intent.kind === 'work.heartbeat';
+const taskOf = (act: ModelIntent): unknown => (act.intent.args as { task_id?: unknown }).task_id;
+/** Whether an act touches the task: by its task_id, or a checklist item (c1 and c2 are t1's). */
+const touches = (act: ModelIntent, taskId: string): boolean => taskOf(act) === taskId || (act.intent.kind.startsWith('checklist.') && taskId === 't1');
+
+/** A heartbeat's args and the act it replaces, the naive way (see the file's comment). */
+function modelBeat(acts: readonly ModelIntent[], known: ReadonlyMap<string, Outcome>, applied: ReadonlySet<string>, taskId: string, at: number): { args: object; replaces: ModelIntent | null } {
+  const previous = acts.findLast((act) => isBeat(act) && taskOf(act) === taskId && !applied.has(act.id) && known.get(act.id)?.status !== 'rejected');
+  if (previous === undefined || at - previous.occurredAt > DEFAULT_STALE_CUTOFF_MS) return { args: { task_id: taskId }, replaces: null };
+  const aliveSince = (previous.intent.args as { alive_since?: string }).alive_since ?? toIso(previous.occurredAt);
+  const after = acts.slice(acts.indexOf(previous) + 1);
+  const replaces = !known.has(previous.id) && !after.some((act) => touches(act, taskId)) ? previous : null;
+  return { args: { task_id: taskId, alive_since: aliveSince }, replaces };
 }
 
 function expectSameState(actual: State, expected: State): void {
@@ -104,6 +129,7 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   const dismissed = new Set<string>();
   let others = 0;
   let engine = await open();
+  const journal = openJournal(dbName);
 
   const learnOutcomes = (): void => {
     if (!transport.online) return;
@@ -113,10 +139,11 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
     }
   };
   const check = (): void => {
-    expectSameState(engine.view.getSnapshot(), modelView(replica, acts, known));
+    expectSameState(engine.view.getSnapshot(), modelView(replica, acts, known, clock()));
     const status = engine.status.getSnapshot();
-    expect(status.pending).toBe(acts.filter((act) => !known.has(act.id)).length);
-    const expectedInbox = acts.filter((act) => known.get(act.id)?.status === 'rejected' && !dismissed.has(act.id)).map((act) => act.id);
+    expect(status.pending).toBe(acts.filter((act) => !known.has(act.id) && !isBeat(act)).length);
+    expect(status.heartbeatsWaiting).toEqual([...new Set(acts.filter((act) => !known.has(act.id) && isBeat(act)).map(taskOf))].sort());
+    const expectedInbox = acts.filter((act) => known.get(act.id)?.status === 'rejected' && !dismissed.has(act.id) && !isBeat(act)).map((act) => act.id);
     expect(engine.inbox.getSnapshot().map((item) => item.id)).toEqual(expectedInbox);
     for (const count of server.applyCount.values()) expect(count).toBe(1);
     for (const [id, outcome] of known) expect(server.outcomes.get(id)).toEqual(outcome);
@@ -128,14 +155,23 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
       switch (step.type) {
         case 'act': {
           const id = `p-${counter + 1}`;
-          const intent = { id, ...step.intent, occurred_at: toIso(clock()) } as Intent;
-          const expected = applyIntent(modelView(replica, acts, known), intent, ruleContext(id, clock(), { actor: WORKER, zone: 'UTC', offsetMs: 0 }));
+          const beat = step.intent.kind === 'work.heartbeat' ? modelBeat(acts, known, replica.appliedIntentIds(), taskOf({ intent: step.intent } as ModelIntent) as string, clock()) : null;
+          const intent = { id, ...step.intent, ...(beat === null ? {} : { args: beat.args }), occurred_at: toIso(clock()) } as Intent;
+          const expected = applyIntent(modelView(replica, acts, known, clock()), intent, actContext(id, clock(), clock(), ENV));
           const result = await engine.act(step.intent.kind, step.intent.args as never);
           expect(result.id).toBe(id);
           expect(result.accepted).toBe(expected.ok);
-          if (result.accepted) acts.push({ id, intent, occurredAt: clock() });
+          if (result.accepted) {
+            expect(result.replaced).toBe(beat?.replaces?.id);
+            if (beat !== null) expect((await journal.intents.get({ id }))?.args).toEqual(beat.args);
+            if (beat?.replaces != null) acts.splice(acts.indexOf(beat.replaces), 1);
+            acts.push({ id, intent, occurredAt: clock() });
+          }
           break;
         }
+        case 'wait':
+          clock.advance(DEFAULT_STALE_CUTOFF_MS);
+          break;
         case 'network':
           transport.online = step.online;
           break;
@@ -179,6 +215,7 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
     for (const act of acts) expect(server.applyCount.get(act.id) ?? 0).toBe(known.get(act.id)?.status === 'rejected' ? 0 : 1);
     expectSameState(engine.view.getSnapshot(), server.state);
   } finally {
+    journal.close();
     await engine.close();
     await Dexie.delete(dbName);
   }

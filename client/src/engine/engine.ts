@@ -17,9 +17,14 @@
  *     already has (by rev) is dropped.
  *  5. Only the tab holding the drain lock drains, estimates the clock
  *     offset and writes the sync status; other tabs show what it wrote.
+ *  6. A heartbeat continuing an unbroken run of beats replaces the task's
+ *     pending heartbeat instead of adding a row (heartbeat-evidence.ts),
+ *     decided inside the journal write, so two tabs beating at once still
+ *     leave one row. Heartbeats are machine-made: "changes waiting" and
+ *     the inbox count only the person's own acts.
  */
 import { liveQuery } from 'dexie';
-import { INTENT_ARGS, MAX_REPORTED_ISSUES, applyIntent, domainError, toIso } from '@stint/shared';
+import { DEFAULT_STALE_CUTOFF_MS, INTENT_ARGS, MAX_REPORTED_ISSUES, applyIntent, domainError, toIso } from '@stint/shared';
 import type { DomainError, Intent, IntentArgs, IntentKind, Millis, Role, State } from '@stint/shared';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
@@ -27,6 +32,7 @@ import { createOffsetEstimator } from './clock-offset.ts';
 import type { OffsetEstimator } from './clock-offset.ts';
 import { createDrainer, realTimers } from './drainer.ts';
 import type { Contact, Drainer, Timers } from './drainer.ts';
+import { concernsTask, heartbeatArgs, lastBeatOf, planBeat, taskIdOf } from './heartbeat-evidence.ts';
 import { inboxItems } from './inbox.ts';
 import type { InboxItem } from './inbox.ts';
 import {
@@ -34,6 +40,7 @@ import {
   appendIntent,
   deviceIdOf,
   dismissRejection,
+  isHeartbeat,
   markSettled,
   openJournal,
   pruneSettled,
@@ -42,12 +49,12 @@ import {
   readSyncMeta,
   writeSyncMeta,
 } from './journal.ts';
-import type { IndexedDbDeps, JournalRow, NewJournalRow, OpenRows, SyncError, SyncMeta } from './journal.ts';
+import type { AppendPlan, IndexedDbDeps, JournalRow, NewJournalRow, OpenRows, SyncError, SyncMeta } from './journal.ts';
 import { defaultLocks, drainLockName } from './locks.ts';
 import type { LockManagerLike } from './locks.ts';
 import { derivedStore, localView } from './local-view.ts';
 import type { Readable, ReplicaSource } from './local-view.ts';
-import { ruleContext } from './replay.ts';
+import { actContext } from './replay.ts';
 import type { ReplayEnv } from './replay.ts';
 import type { Transport } from './transport.ts';
 
@@ -81,15 +88,19 @@ export interface EngineOptions extends IndexedDbDeps {
   readonly debounceMs?: Millis;
   /** How long settled rows stay in the journal (default 7 days). */
   readonly retainMs?: Millis;
+  /** The server's STALE_CUTOFF_S in ms (default 180 s): beats this far apart are one unbroken run. */
+  readonly staleCutoffMs?: Millis;
 }
 
 export interface SyncStatus {
   /** The server answered the last push. */
   readonly online: boolean;
-  /** Intents not yet decided by the server. */
+  /** The person's intents not yet decided by the server ("changes waiting"; heartbeats are not counted, though they are sent). */
   readonly pending: number;
   /** Device time of the oldest of them. */
   readonly oldestPendingAt: Millis | null;
+  /** Tasks with a heartbeat not yet sent, sorted: late evidence that may still extend a stale-closed work session. */
+  readonly heartbeatsWaiting: readonly string[];
   /** Device time of the last answered push. */
   readonly lastSyncAt: Millis | null;
   readonly lastError: SyncError | null;
@@ -100,7 +111,8 @@ export interface SyncStatus {
 }
 
 export type ActResult =
-  | { readonly id: string; readonly accepted: true }
+  /** `replaced`: the id of the pending heartbeat this one stands in for (it left the journal unsent, or its answer is dropped). */
+  | { readonly id: string; readonly accepted: true; readonly replaced?: string }
   | { readonly id: string; readonly accepted: false; readonly error: DomainError };
 
 export interface Inbox extends Readable<readonly InboxItem[]> {
@@ -126,6 +138,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   await db.open();
   const deviceId = await deviceIdOf(db, options.deviceId, newId);
   const actor = { user_id: options.user.id, role: options.user.role };
+  const staleCutoffMs = options.staleCutoffMs ?? DEFAULT_STALE_CUTOFF_MS;
 
   let open: OpenRows = await readOpenRows(db);
   let sync: SyncMeta = await readSyncMeta(db);
@@ -134,7 +147,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   let drainer: Drainer | null = null;
   let estimator: OffsetEstimator | null = null;
 
-  const env = (): ReplayEnv => ({ actor, zone: options.zone, offsetMs: sync.offsetMs ?? 0 });
+  const env = (): ReplayEnv => {
+    const offsetMs = sync.offsetMs ?? 0;
+    return { actor, zone: options.zone, offsetMs, serverNow: clock() + offsetMs, staleCutoffMs };
+  };
   const view = localView(options.replica, () => open.rows, env);
   const status = derivedStore<SyncStatus>((previous) => sameStatus(previous, statusOf(open.rows, sync, leader)));
   const inboxStore = derivedStore<readonly InboxItem[]>((previous) => sameInbox(previous, inboxItems(open.rows)));
@@ -296,14 +312,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (!parsed.success) return { id, accepted: false, error: invalidArgs(parsed.error.issues) };
       const now = clock();
       const checkedAgainst = view.getSnapshot();
-      const intent = { id, kind, args: parsed.data, occurred_at: toIso(now) } as Intent;
-      const result = applyIntent(checkedAgainst, intent, ruleContext(id, now + (sync.offsetMs ?? 0), env()));
+      const beat = kind === 'work.heartbeat' ? heartbeatPlanner(checkedAgainst, parsed.data as IntentArgs<'work.heartbeat'>, now) : null;
+      const checkedArgs = beat?.args ?? parsed.data;
+      const intent = { id, kind, args: checkedArgs, occurred_at: toIso(now) } as Intent;
+      const serverNow = now + (sync.offsetMs ?? 0);
+      const result = applyIntent(checkedAgainst, intent, actContext(id, serverNow, serverNow, env()));
       if (!result.ok) return { id, accepted: false, error: result.error };
 
       const row: NewJournalRow = {
         id,
         kind,
-        args: parsed.data,
+        args: checkedArgs,
         occurred_at: now,
         phase: Phase.pending,
         status: 'pending',
@@ -317,17 +336,43 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         decided_at: null,
         dismissed_at: null,
       };
-      const { seq, rev } = await appendIntent(db, row);
+      const { row: written, rev, replaced } = await appendIntent(db, row, beat?.plan(row));
       // Committed: only now may the view show it (invariant 2).
       if (!closed && open.rev < rev) {
         // Claim the rev only if no other tab wrote in between; otherwise the next read brings both.
-        open = { rev: open.rev === rev - 1 ? rev : open.rev, rows: [...open.rows, { ...row, seq }] };
-        view.append(checkedAgainst, result.value);
+        const kept = replaced === null ? open.rows : open.rows.filter((other) => other.seq !== replaced.seq);
+        open = { rev: open.rev === rev - 1 ? rev : open.rev, rows: [...kept, written] };
+        // The checked effects stack on the replaced beat's; the view replays the journal afresh instead.
+        if (replaced === null && written.args === checkedArgs) view.append(checkedAgainst, result.value);
+        else view.invalidate();
         status.invalidate();
       }
       drainer?.kick('act');
-      return { id, accepted: true };
+      return replaced === null ? { id, accepted: true } : { id, accepted: true, replaced: replaced.id };
     });
+
+  /**
+   * A heartbeat's args as checked (its run from the rows this tab holds) and
+   * its plan for the journal write, which decides again from the rows as
+   * they are then (invariant 6).
+   */
+  function heartbeatPlanner(checkedAgainst: State, beat: IntentArgs<'work.heartbeat'>, now: Millis): { args: IntentArgs<'work.heartbeat'>; plan: (row: NewJournalRow) => AppendPlan } {
+    const shown = options.replica.appliedIntentIds();
+    const concerns = concernsTask(checkedAgainst, beat.task_id);
+    const previous = lastBeatOf(open.rows, beat.task_id, shown);
+    const later = previous === undefined ? [] : open.rows.filter((row) => row.seq > previous.seq);
+    const args = heartbeatArgs(beat, planBeat(previous, later, now, staleCutoffMs, concerns));
+    return {
+      args,
+      plan: (row) => async (rows, rowsAfter) => {
+        const latest = lastBeatOf(rows, beat.task_id, shown);
+        const planned = planBeat(latest, latest === undefined ? [] : await rowsAfter(latest.seq), now, staleCutoffMs, concerns);
+        const written = heartbeatArgs(beat, planned);
+        // Keep the checked args object when nothing changed, so the act can tell (`written.args === args`).
+        return { row: { ...row, args: written.alive_since === args.alive_since ? args : written }, replaces: planned.replaces };
+      },
+    };
+  }
 
   // A free lock is granted within a tick; give it that, so `status.leader` and `sync()` are meaningful at once.
   await Promise.race([grantedOnce, new Promise((resolve) => setTimeout(resolve, 0))]);
@@ -363,18 +408,38 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 function statusOf(rows: readonly JournalRow[], sync: SyncMeta, leader: boolean): SyncStatus {
   let pending = 0;
   let oldestPendingAt: Millis | null = null;
+  const beating = new Set<string>();
   for (const row of rows) {
     if (row.phase !== Phase.pending) continue;
+    if (isHeartbeat(row)) {
+      const taskId = taskIdOf(row);
+      if (taskId !== null) beating.add(taskId);
+      continue;
+    }
     pending += 1;
     if (oldestPendingAt === null || row.occurred_at < oldestPendingAt) oldestPendingAt = row.occurred_at;
   }
-  return { online: sync.online, pending, oldestPendingAt, lastSyncAt: sync.lastSyncAt, lastError: sync.lastError, offsetMs: sync.offsetMs ?? 0, leader };
+  return {
+    online: sync.online,
+    pending,
+    oldestPendingAt,
+    heartbeatsWaiting: [...beating].sort(),
+    lastSyncAt: sync.lastSyncAt,
+    lastError: sync.lastError,
+    offsetMs: sync.offsetMs ?? 0,
+    leader,
+  };
 }
 
 function sameStatus(previous: SyncStatus | undefined, next: SyncStatus): SyncStatus {
   if (previous === undefined) return next;
   const keys = Object.keys(next) as (keyof SyncStatus)[];
-  return keys.every((key) => previous[key] === next[key]) ? previous : next;
+  return keys.every((key) => sameValue(previous[key], next[key])) ? previous : next;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => item === b[i]);
+  return a === b;
 }
 
 function sameInbox(previous: readonly InboxItem[] | undefined, next: readonly InboxItem[]): readonly InboxItem[] {

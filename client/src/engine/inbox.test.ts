@@ -49,4 +49,9 @@ describe('inbox', () => {
     ]);
     expect(items[0]).toMatchObject({ kind: 'task.claim', message: 'Task is claimed by someone else', details: { task_id: 't1' }, hint: REJECTION_HINTS.CONFLICT_CLAIMED });
   });
+
+  test('never lists a refused heartbeat, nor names one as what an item followed', () => {
+    const rows = [rejected(1, 'work.heartbeat', { task_id: 't1' }, { code: 'CONFLICT_INVALID_STATE' }), rejected(2, 'work.pause', { task_id: 't1' })];
+    expect(inboxItems(rows).map((item) => [item.id, item.follows])).toEqual([['i-2', null]]);
+  });
 });

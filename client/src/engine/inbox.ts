@@ -10,9 +10,12 @@
  *  2. Items are in journal order; an item names the earlier rejected intent
  *     on the same aggregate it probably followed from (`follows`), so a UI
  *     can fold "start" under the refused "claim" that it needed.
+ *  3. Heartbeats are never items: the app made them, not the person (a
+ *     refused one is settled when its outcome is stored; journal.ts).
  */
 import { isKnownErrorCode, sharesAggregate } from '@stint/shared';
 import type { ErrorCode, IntentKind, Millis, RejectionCode } from '@stint/shared';
+import { isHeartbeat } from './journal.ts';
 import type { JournalRow } from './journal.ts';
 import { intentOf } from './replay.ts';
 
@@ -64,7 +67,7 @@ export function inboxItems(rows: readonly JournalRow[]): InboxItem[] {
   const items: InboxItem[] = [];
   const earlier: JournalRow[] = [];
   for (const row of rows) {
-    if (row.status !== 'rejected' || row.dismissed_at !== null) continue;
+    if (row.status !== 'rejected' || row.dismissed_at !== null || isHeartbeat(row)) continue;
     const code = row.code ?? 'INTERNAL';
     const intent = intentOf(row);
     const cause = earlier.findLast((other) => sharesAggregate(intentOf(other), intent));

@@ -13,8 +13,15 @@
  *  3. Every write to `intents` bumps the `rev` meta row in the same
  *     transaction, so a reader that sees a rev sees every write up to it
  *     (tabs compare revs to drop stale reads).
- *  4. Only settled rows are pruned: the replica already shows them, or the
- *     person dismissed their rejection.
+ *  4. Only settled rows are pruned: the replica already shows them, the
+ *     person dismissed their rejection, or it was a refused heartbeat.
+ *  5. The one row ever deleted before it settles is a pending heartbeat that
+ *     a later beat of the same unbroken run stands in for
+ *     (heartbeat-evidence.ts): deleted and the beat appended in one
+ *     transaction. If it was in flight, its answer finds no row and is
+ *     dropped; the beat after it carries the same evidence again.
+ *  6. Heartbeats are machine-made: a refused one is settled at once, never
+ *     put before the person (the stale prompt covers a gap; DESIGN §3.1).
  */
 import { Dexie } from 'dexie';
 import type { EntityTable } from 'dexie';
@@ -28,7 +35,7 @@ export const Phase = {
   pending: 'pending',
   /** Outcome stored; accepted ones stay in the view's overlay until the replica shows them, rejected ones sit in the inbox. */
   decided: 'decided',
-  /** Shown by the replica (accepted) or dismissed (rejected); kept a while for history, then pruned. */
+  /** Shown by the replica (accepted), dismissed (rejected) or a refused heartbeat; kept a while for history, then pruned. */
   settled: 'settled',
 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
@@ -160,12 +167,45 @@ export async function deviceIdOf(db: JournalDb, given: string | undefined, newId
   });
 }
 
-/** Appends one intent (invariant 1); returns its seq and the new rev. */
-export async function appendIntent(db: JournalDb, row: NewJournalRow): Promise<{ seq: number; rev: number }> {
+/**
+ * An intent whose row depends on the journal as it is when it is written (a
+ * heartbeat continuing a run): given the open rows and a way to read the
+ * rows after a seq, inside the append's own transaction, it returns the row
+ * to append and the pending row it stands in for, if any (invariant 5).
+ */
+export type AppendPlan = (
+  open: readonly JournalRow[],
+  rowsAfter: (seq: number) => Promise<JournalRow[]>,
+) => Promise<{ readonly row: NewJournalRow; readonly replaces: JournalRow | null }>;
+
+export interface Appended {
+  readonly row: JournalRow;
+  readonly rev: number;
+  /** The pending row the new one replaced (deleted in the same transaction). */
+  readonly replaced: JournalRow | null;
+}
+
+/** Appends one intent (invariant 1), planned inside the transaction when a plan is given; returns the row with its seq and the new rev. */
+export async function appendIntent(db: JournalDb, row: NewJournalRow, plan?: AppendPlan): Promise<Appended> {
   return db.transaction('rw', db.intents, db.meta, async () => {
-    const seq = await db.intents.add(row as JournalRow);
-    return { seq, rev: await bumpRev(db) };
+    let next = row;
+    let replaced: JournalRow | null = null;
+    if (plan !== undefined) {
+      const planned = await plan((await openRowsIn(db)).rows, (seq) => db.intents.where('seq').above(seq).toArray());
+      next = planned.row;
+      if (planned.replaces?.phase === Phase.pending) {
+        replaced = planned.replaces;
+        await db.intents.delete(replaced.seq);
+      }
+    }
+    const seq = await db.intents.add(next as JournalRow);
+    return { row: { ...next, seq }, rev: await bumpRev(db), replaced };
   });
+}
+
+/** Heartbeats are made by the app, not the person (invariant 6). */
+export function isHeartbeat(row: Pick<JournalRow, 'kind'>): boolean {
+  return row.kind === 'work.heartbeat';
 }
 
 /** The oldest pending rows, in journal order. */
@@ -258,7 +298,8 @@ function decide(row: JournalRow, outcome: ReceivedOutcome, at: Millis): JournalR
     case 'accepted_with_adjustment':
       return { ...base, effective_at: Date.parse(outcome.effective_at), message: outcome.message ?? null };
     case 'rejected':
-      return { ...base, code: outcome.code, message: outcome.message, details: outcome.details ?? null };
+      // Invariant 6: a refused heartbeat never reaches the inbox.
+      return { ...base, phase: isHeartbeat(row) ? Phase.settled : Phase.decided, code: outcome.code, message: outcome.message, details: outcome.details ?? null };
     default:
       return unreachable(outcome);
   }

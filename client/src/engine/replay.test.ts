@@ -3,12 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { applyEffects, applyIntent, TASK_STATUSES } from '@stint/shared';
 import type { IntentKind, State } from '@stint/shared';
 import type { JournalRow } from './journal.ts';
-import { overlayOf, replay, replayTime, ruleContext } from './replay.ts';
+import { overlayOf, replay, replayContext, replayTime } from './replay.ts';
 import type { ReplayEnv } from './replay.ts';
 import { MemoryServer } from './testing/memory-server.ts';
 import { SUPERVISOR, T0, WORKER } from './testing/fixtures.ts';
 
-const env: ReplayEnv = { actor: WORKER, zone: 'UTC', offsetMs: 0 };
+const env: ReplayEnv = { actor: WORKER, zone: 'UTC', offsetMs: 0, serverNow: T0, staleCutoffMs: 180_000 };
 
 function base(): State {
   const server = new MemoryServer({ clock: () => T0 });
@@ -87,6 +87,18 @@ describe('replay', () => {
     expect(replayTime({ ...pending, effective_at: T0 + 42 }, 5_000)).toBe(T0 + 42);
   });
 
+  test('replays a pending intent as the server would decide it now, a decided one as it was decided', () => {
+    const pending = row('work.heartbeat', { task_id: 't1' });
+    const later = { ...env, offsetMs: 5_000, serverNow: pending.occurred_at + 60_000 };
+    expect(replayContext(pending, later)).toMatchObject({ now: pending.occurred_at + 5_000, serverNow: pending.occurred_at + 60_000, staleCutoffMs: 180_000, zone: 'UTC' });
+    // Decided: at its effective time, while the server's clock read the moment its answer came (device time + offset).
+    const decided = { ...pending, phase: 'decided' as const, status: 'accepted' as const, effective_at: T0 + 42, decided_at: pending.occurred_at + 600_000 };
+    expect(replayContext(decided, later)).toMatchObject({ now: T0 + 42, serverNow: pending.occurred_at + 605_000 });
+    // The device clock behind the intent's own time never puts the server's now before it.
+    expect(replayContext(pending, { ...later, serverNow: T0 }).serverNow).toBe(pending.occurred_at + 5_000);
+    expect(replayContext(pending, later).newId('session')).toBe(`${pending.id}:session`);
+  });
+
   test('matches a naive fold with immutable applyEffects for random task intents', () => {
     const kinds = ['task.claim', 'task.release', 'work.start', 'work.pause', 'work.heartbeat', 'task.complete', 'task.set_status'] as const;
     const intentArb = fc.record({
@@ -103,8 +115,7 @@ describe('replay', () => {
         const state = base();
         let expected = state;
         for (const r of rows) {
-          const now = r.effective_at ?? r.occurred_at + offsetMs;
-          const result = applyIntent(expected, { id: r.id, kind: r.kind, args: r.args, occurred_at: '' } as never, ruleContext(r.id, now, { ...env, offsetMs }));
+          const result = applyIntent(expected, { id: r.id, kind: r.kind, args: r.args, occurred_at: '' } as never, replayContext(r, { ...env, offsetMs }));
           if (result.ok) expected = applyEffects(expected, result.value);
         }
         const actual = replay(state, rows, { ...env, offsetMs });

@@ -14,7 +14,7 @@
  *  4. The base state is never mutated: a table an intent touches is copied
  *     once per replay, then written in place.
  */
-import { applyEffectsInPlace, applyIntent } from '@stint/shared';
+import { applyEffectsInPlace, applyIntent, ruleContext } from '@stint/shared';
 import type { Actor, Effect, Intent, Millis, MutableState, RuleContext, State, TableName } from '@stint/shared';
 import type { JournalRow } from './journal.ts';
 
@@ -23,6 +23,10 @@ export interface ReplayEnv {
   readonly zone: string;
   /** The current device clock offset estimate (add to device time to get server time). */
   readonly offsetMs: Millis;
+  /** The server's time as this device estimates it (device clock + offset) when the view is computed. */
+  readonly serverNow: Millis;
+  /** STALE_CUTOFF_S in ms, as the server told it at sign-in. */
+  readonly staleCutoffMs: Millis;
 }
 
 /** The overlay of invariant 1, in seq order (rows come sorted by seq). */
@@ -36,7 +40,7 @@ export function replay(base: State, overlay: readonly JournalRow[], env: ReplayE
   const state = { ...base } as MutableState;
   const copied = new Set<TableName>();
   for (const row of overlay) {
-    const result = applyIntent(state, intentOf(row), ruleContext(row.id, replayTime(row, env.offsetMs), env));
+    const result = applyIntent(state, intentOf(row), replayContext(row, env));
     if (!result.ok) continue;
     copyTouched(state, base, copied, result.value);
     applyEffectsInPlace(state, result.value);
@@ -52,11 +56,24 @@ export function replayTime(row: JournalRow, offsetMs: Millis): Millis {
   return row.effective_at ?? row.occurred_at + offsetMs;
 }
 
-/** The rule context of an intent, with the server's id derivation (invariant 2). */
-export function ruleContext(intentId: string, now: Millis, env: ReplayEnv): RuleContext {
+/**
+ * The rule context of a replayed row, with the server's id derivation
+ * (invariant 2). A pending row is replayed as the server would decide it
+ * now; a decided one as the server decided it: at its effective time, the
+ * server's clock reading when the answer came (late evidence reopens a work
+ * session only when it is recent at that moment, DESIGN §3.1).
+ */
+export function replayContext(row: JournalRow, env: ReplayEnv): RuleContext {
+  const now = replayTime(row, env.offsetMs);
+  const serverNow = row.effective_at === null ? env.serverNow : row.decided_at === null ? now : row.decided_at + env.offsetMs;
+  return actContext(row.id, now, Math.max(now, serverNow), env);
+}
+
+/** The rule context of an intent taking effect at `now` while the server's clock reads `serverNow`. */
+export function actContext(intentId: string, now: Millis, serverNow: Millis, env: Pick<ReplayEnv, 'actor' | 'zone' | 'staleCutoffMs'>): RuleContext {
   // `offline` only marks rows the server writes (work_sessions.offline); the
   // replica's row replaces the optimistic one, so it is not predicted here.
-  return { now, actor: env.actor, zone: env.zone, offline: false, newId: (tag) => `${intentId}:${tag}` };
+  return ruleContext(intentId, { now, actor: env.actor, zone: env.zone, offline: false, serverNow, staleCutoffMs: env.staleCutoffMs });
 }
 
 /** A journal row as the rules and the wire see it (its args were parsed by the kind's schema). */

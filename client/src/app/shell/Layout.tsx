@@ -1,7 +1,8 @@
 /**
  * The frame around every view: the sync bar on top (always visible), the
- * notice line for refused actions, the view, and the role's navigation —
- * a bottom bar within thumb reach on a phone, a top bar on a desktop.
+ * notice line for refused actions, the app's own notices (the stale prompt,
+ * storage), the view, and the role's navigation — a bottom bar within thumb
+ * reach on a phone, a top bar on a desktop.
  */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +12,7 @@ import { LanguageSwitch } from './LanguageSwitch.tsx';
 import type { NavItem } from './nav.ts';
 import { SyncBar } from './SyncBar.tsx';
 
-export function Layout(props: { nav: readonly NavItem[]; children: ReactNode }): ReactNode {
+export function Layout(props: { nav: readonly NavItem[]; notices?: ReactNode; children: ReactNode }): ReactNode {
   const { t } = useTranslation('common');
   const session = useSession();
   const signOut = useSignOut();
@@ -46,6 +47,7 @@ export function Layout(props: { nav: readonly NavItem[]; children: ReactNode }):
           </button>
         </div>
       )}
+      {props.notices}
       <main className="content">{props.children}</main>
       <nav className="bottom-nav" aria-label="main">
         {props.nav.map((item) => {

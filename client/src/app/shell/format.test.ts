@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createI18n } from '../i18n.ts';
-import { formatAge, formatDuration } from './format.ts';
+import { formatAge, formatDuration, formatMoment } from './format.ts';
 
 describe('formatDuration', () => {
   test.each([
@@ -23,5 +23,19 @@ describe('formatAge', () => {
     expect(formatAge(es.t, now - 2 * 3_600_000, now)).toBe('hace 2 h');
     expect(formatAge(en.t, now - 3 * 86_400_000, now)).toBe('3 d ago');
     expect(formatAge(en.t, now + 5_000, now)).toBe('0 s ago');
+  });
+});
+
+describe('formatMoment', () => {
+  const at = Date.parse('2025-03-10T09:02:00Z');
+  test('the time of day for a moment of the same local day', () => {
+    expect(formatMoment(at, at + 3 * 3_600_000, 'en-GB', 'Europe/Madrid')).toBe('10:02');
+    expect(formatMoment(at, at + 3 * 3_600_000, 'es', 'Europe/Madrid')).toBe('10:02');
+  });
+
+  test('the date too when it was another local day', () => {
+    expect(formatMoment(at, at + 24 * 3_600_000, 'en-GB', 'Europe/Madrid')).toBe('10 Mar 2025, 10:02');
+    // 23:30 in New York on the 9th is not "today" on the 10th there.
+    expect(formatMoment(Date.parse('2025-03-10T03:30:00Z'), at, 'en-US', 'America/New_York')).toMatch(/^Mar 9, 2025/);
   });
 });

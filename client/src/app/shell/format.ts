@@ -28,3 +28,11 @@ export function formatAge(t: TFunction, at: number, now: number): string {
 export function formatDateTime(at: number, locale: string, timeZone?: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone === undefined ? {} : { timeZone }) }).format(at);
 }
+
+/** A moment as people say it: the time of day ("10:02"), with the date when it is not the day of `now` (locale and zone as formatDateTime). */
+export function formatMoment(at: number, now: number, locale: string, timeZone?: string): string {
+  const zone = timeZone === undefined ? {} : { timeZone };
+  const day = new Intl.DateTimeFormat('en-CA', { dateStyle: 'short', ...zone });
+  if (day.format(at) !== day.format(now)) return formatDateTime(at, locale, timeZone);
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', ...zone }).format(at);
+}

@@ -50,6 +50,31 @@ describe('live board component', () => {
     expect(screen.getAllByTestId('board-timer').map((el) => el.textContent)).toEqual(['1:06:07', '5:07']);
   });
 
+  test('marks time claimed back today: a list per worker, a count on the working card, a badge on a running session', async () => {
+    const now = T0 + 5 * MIN;
+    const state = stateFrom({
+      tasks: [task('t1', 'Pump', { status: 'in-progress', claimed_by: 'w1' }), task('t2', 'Valve')],
+      work_sessions: [
+        session('s1', 't1', 'w1', { started_at: T0, last_heartbeat_at: now, extended_by_owner: true }),
+        session('old', 't2', 'w1', { started_at: T0 - 60 * MIN, ended_at: T0 - 15 * MIN, ended_reason: 'stale_timeout', extended_by_owner: true }),
+      ],
+    });
+    await renderWithI18n(<LiveBoard model={boardModel(state, users, now)} now={now} />);
+    const [card] = screen.getAllByTestId('board-worker');
+    expect(within(card as HTMLElement).getByTestId('board-claimed-back-count').textContent).toBe('1 claimed back today');
+    expect(within(card as HTMLElement).getByTestId('board-claimed-back-badge').textContent).toBe('Time claimed back');
+    const claimed = screen.getByTestId('board-claimed-back');
+    expect(within(claimed).getAllByTestId('claimed-back-worker').map((w) => w.dataset['userId'])).toEqual(['w1']);
+    expect(within(claimed).getByTestId('claimed-back-session').textContent).toMatch(/^Valve: .+–.+ \(45:00\)$/);
+  });
+
+  test('without claimed-back time there is no such list', async () => {
+    await renderWithI18n(<LiveBoard model={model(T0 + 5 * MIN)} now={T0 + 5 * MIN} />);
+    expect(screen.queryByTestId('board-claimed-back')).toBeNull();
+    expect(screen.queryByTestId('board-claimed-back-count')).toBeNull();
+    expect(screen.queryByTestId('board-claimed-back-badge')).toBeNull();
+  });
+
   test('in Spanish, with nobody working', async () => {
     const empty = boardModel(stateFrom({}), new Map(), T0);
     await renderWithI18n(<LiveBoard model={empty} now={T0} />, 'es');

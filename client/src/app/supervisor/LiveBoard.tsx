@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { formatAge, formatDuration } from '../shell/format.ts';
 import { useAct, useNow, useUsers, useView } from '../stint-context.tsx';
 import { boardModel } from './board-model.ts';
-import type { BoardModel, BoardSession, BoardWorker } from './board-model.ts';
+import type { BoardModel, BoardSession, BoardWorker, ClaimedBackWorker } from './board-model.ts';
 import { planCreateTask } from './create-task-model.ts';
 import './supervisor.css';
 
@@ -83,7 +83,37 @@ export function LiveBoard(props: { model: BoardModel; now: number }): ReactNode 
           ))}
         </ul>
       )}
+      {model.claimedBack.length > 0 && <ClaimedBack workers={model.claimedBack} />}
     </div>
+  );
+}
+
+/** Today's work sessions whose time rests on the worker's word (DESIGN §3.1). */
+function ClaimedBack(props: { workers: readonly ClaimedBackWorker[] }): ReactNode {
+  const { t, i18n } = useTranslation('supervisor');
+  const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' });
+  return (
+    <section aria-labelledby="claimed-back-title" data-testid="board-claimed-back">
+      <h2 id="claimed-back-title">{t('board.claimedBack')}</h2>
+      <p className="muted">{t('board.claimedBackHelp')}</p>
+      <ul className="sv-board">
+        {props.workers.map((worker) => (
+          <li key={worker.userId} className="card" data-testid="claimed-back-worker" data-user-id={worker.userId}>
+            <div className="card-title">
+              <span>{worker.name}</span>
+              <span className="badge badge-warn">{formatDuration(worker.totalMs)}</span>
+            </div>
+            <ul className="sv-sessions">
+              {worker.sessions.map((s) => (
+                <li key={s.sessionId} className="sv-session" data-testid="claimed-back-session" data-session-id={s.sessionId}>
+                  {t('board.claimedBackLine', { task: s.taskTitle, from: time.format(s.startedAt), to: time.format(s.endedAt), duration: formatDuration(s.ms) })}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -95,6 +125,11 @@ function WorkerCard(props: { worker: BoardWorker; now: number }): ReactNode {
       <div className="card-title">
         <span>{worker.name}</span>
         <span className="badge badge-info">{t('board.sessions', { count: worker.sessions.length })}</span>
+        {worker.claimedBackToday > 0 && (
+          <span className="badge badge-warn" data-testid="board-claimed-back-count">
+            {t('board.claimedBackCount', { count: worker.claimedBackToday })}
+          </span>
+        )}
       </div>
       <ul className="sv-sessions">
         {worker.sessions.map((s) => (
@@ -123,6 +158,11 @@ function SessionLine(props: { session: BoardSession; now: number }): ReactNode {
         {s.offline && (
           <span className="badge badge-warn" data-testid="board-offline">
             {t('board.offline')}
+          </span>
+        )}
+        {s.claimedBack && (
+          <span className="badge badge-warn" data-testid="board-claimed-back-badge">
+            {t('board.claimedBackBadge')}
           </span>
         )}
         {s.quiet && (

@@ -36,6 +36,18 @@ describe('reports component', () => {
     expect(screen.getByTestId('report-summary').textContent).toMatch(/^2 sessions, 5:30:00 in total/);
   });
 
+  test('says how many sessions and how much time rest on a worker’s claim, and nothing when none do', async () => {
+    const range = { from: '', to: '' };
+    const claimed = stateFrom({
+      tasks: [task('t1', 'Pump')],
+      work_sessions: [session('s1', 't1', 'w1', { started_at: utc('2025-01-14T08:00:00Z'), ended_at: utc('2025-01-14T10:00:00Z'), ended_reason: 'stale_timeout', extended_by_owner: true })],
+    });
+    const view = await renderWithI18n(<Reports model={reportsModel(claimed, users, now, range)} range={range} onRange={() => {}} onExport={() => {}} fixedChartWidth={600} />);
+    expect(screen.getByTestId('report-claimed-back').textContent).toBe('1 session includes time its worker claimed back after the device went quiet (2:00:00).');
+    view.rerender(<Reports model={reportsModel(state, users, now, range)} range={range} onRange={() => {}} onExport={() => {}} fixedChartWidth={600} />);
+    expect(screen.queryByTestId('report-claimed-back')).toBeNull();
+  });
+
   test('an empty range says there is no data instead of drawing empty charts', async () => {
     const range = { from: '2024-01-01', to: '2024-01-02' };
     await renderWithI18n(<Reports model={reportsModel(state, users, now, range)} range={range} onRange={() => {}} onExport={() => {}} />, 'es');

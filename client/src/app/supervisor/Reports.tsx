@@ -65,6 +65,11 @@ export function Reports(props: {
       <p className="muted" data-testid="report-summary">
         {t('reports.summary', { count: model.sessions, total: formatDuration(model.totalMs) })} · {t('reports.daysInZone')}
       </p>
+      {model.claimedBack.sessions > 0 && (
+        <p className="badge badge-warn" data-testid="report-claimed-back">
+          {t('reports.claimedBack', { count: model.claimedBack.sessions, total: formatDuration(model.claimedBack.ms) })}
+        </p>
+      )}
       <h2>{t('reports.perTask')}</h2>
       {model.perTask.length === 0 ? (
         <p className="empty">{t('reports.noData')}</p>

@@ -1,4 +1,4 @@
-import { applyEffects, applyIntent, stateFrom } from '@stint/shared';
+import { applyEffects, applyIntent, ruleContext, stateFrom } from '@stint/shared';
 import type { Intent, State } from '@stint/shared';
 import { describe, expect, test } from 'vitest';
 import { approvalsModel } from './approvals-model.ts';
@@ -53,13 +53,7 @@ describe('approvals model', () => {
   test('approving through the shared rule moves the run from awaiting to approved, locked by the supervisor', () => {
     const before = world();
     const intent = { id: 'i1', kind: 'run.approve', args: { session_id: 'r-early' }, occurred_at: '' } as Intent;
-    const result = applyIntent(before, intent, {
-      now: T0 + 2_000_000,
-      actor: { user_id: 's1', role: 'supervisor' },
-      zone: 'UTC',
-      offline: false,
-      newId: (tag) => `x:${tag}`,
-    });
+    const result = applyIntent(before, intent, ruleContext('x', { now: T0 + 2_000_000, actor: { user_id: 's1', role: 'supervisor' } }));
     expect(result.ok).toBe(true);
     const after = approvalsModel(applyEffects(before, result.ok ? result.value : []), users);
     expect(after.awaiting.map((r) => r.runId)).toEqual(['r-late']);
@@ -71,7 +65,7 @@ describe('approvals model', () => {
 
   test('a worker cannot approve (the rule refuses), so nothing moves', () => {
     const intent = { id: 'i1', kind: 'run.approve', args: { session_id: 'r-early' }, occurred_at: '' } as Intent;
-    const result = applyIntent(world(), intent, { now: T0, actor: { user_id: 'w1', role: 'worker' }, zone: 'UTC', offline: false, newId: (t) => t });
+    const result = applyIntent(world(), intent, ruleContext(intent.id, { now: T0, actor: { user_id: 'w1', role: 'worker' } }));
     expect(result.ok).toBe(false);
   });
 });

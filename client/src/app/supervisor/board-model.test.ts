@@ -65,11 +65,42 @@ describe('live board model', () => {
     expect(boardModel(state, users, T0 - 5 * MIN).working[0]?.sessions[0]?.sessionMs).toBe(0);
   });
 
+  test('lists today’s work sessions claimed back by their owner per worker, and marks the worker and a running one', () => {
+    // Now is 11:10 in Madrid (10:10 UTC); Bogotá is still on the 10th at 05:10.
+    const now = T0 + 2 * 60 * MIN + 10 * MIN;
+    const state = stateFrom({
+      tasks: [task('t1', 'Pump', { status: 'in-progress', claimed_by: 'w1' }), task('t2', 'Valve'), task('t3', 'Fence')],
+      work_sessions: [
+        session('late', 't2', 'w1', { started_at: T0, ended_at: T0 + 60 * MIN, ended_reason: 'stale_timeout', extended_by_owner: true }),
+        session('early', 't3', 'w1', { started_at: T0 - 30 * MIN, ended_at: T0 - 10 * MIN, ended_reason: 'stale_timeout', extended_by_owner: true }),
+        session('yesterday', 't3', 'w2', { started_at: T0 - 24 * 60 * MIN, ended_at: T0 - 23 * 60 * MIN, ended_reason: 'stale_timeout', extended_by_owner: true }),
+        session('not-claimed', 't3', 'w2', { started_at: T0 + 61 * MIN, ended_at: T0 + 62 * MIN, ended_reason: 'stale_timeout' }),
+        session('bogota', 't2', 'w3', { started_at: T0 - 3 * 60 * MIN, ended_at: T0 - 2 * 60 * MIN, ended_reason: 'stale_timeout', extended_by_owner: true, zone: 'America/Bogota' }),
+        session('running', 't1', 'w1', { started_at: T0 + 90 * MIN, last_heartbeat_at: now, extended_by_owner: true }),
+      ],
+    });
+    const model = boardModel(state, users, now);
+    expect(model.claimedBack).toEqual([
+      {
+        userId: 'w1',
+        name: 'Ana',
+        sessions: [
+          { sessionId: 'early', taskId: 't3', taskTitle: 'Fence', startedAt: T0 - 30 * MIN, endedAt: T0 - 10 * MIN, ms: 20 * MIN },
+          { sessionId: 'late', taskId: 't2', taskTitle: 'Valve', startedAt: T0, endedAt: T0 + 60 * MIN, ms: 60 * MIN },
+        ],
+        totalMs: 80 * MIN,
+      },
+      { userId: 'w3', name: 'Carla', sessions: [expect.objectContaining({ sessionId: 'bogota' })], totalMs: 60 * MIN },
+    ]);
+    expect(model.working.map((w) => [w.name, w.claimedBackToday, w.sessions.map((s) => s.claimedBack)])).toEqual([['Ana', 2, [true]]]);
+  });
+
   test('with no one working everyone is idle and the counts are zero', () => {
     const model = boardModel(stateFrom({}), users, T0);
     expect(model.working).toEqual([]);
     expect(model.idle.map((w) => w.userId)).toEqual(['w1', 'w2', 'w3']);
     expect(model.counts).toEqual({ activeSessions: 0, openTasks: 0, unclaimedTasks: 0, working: 0, idle: 3 });
+    expect(model.claimedBack).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { applyEffects, applyIntent, stateFrom } from '@stint/shared';
+import { applyEffects, applyIntent, ruleContext, stateFrom } from '@stint/shared';
 import type { Intent } from '@stint/shared';
 import { describe, expect, test } from 'vitest';
 import { bookablePeople, bookingsModel, liveBooking, planBooking } from './bookings-model.ts';
@@ -64,7 +64,7 @@ describe('planning a booking', () => {
     });
     if (!plan.ok) return;
     const intent = { id: 'i1', kind: 'booking.create', args: plan.args, occurred_at: '' } as Intent;
-    const result = applyIntent(stateFrom({}), intent, { now: T0, actor: sup, zone: 'Europe/Madrid', offline: false, newId: (t) => t });
+    const result = applyIntent(stateFrom({}), intent, ruleContext(intent.id, { now: T0, actor: sup, zone: 'Europe/Madrid' }));
     expect(result.ok).toBe(true);
     const after = applyEffects(stateFrom({}), result.ok ? result.value : []);
     expect(after.bookings.get('bk-1')).toMatchObject({ start_time: Date.parse('2025-07-01T07:00:00Z'), status: 'SCHEDULED' });

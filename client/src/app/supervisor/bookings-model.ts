@@ -13,7 +13,7 @@
  *     and end are the form's local wall times in the supervisor's zone, sent
  *     as ISO-8601 with that zone's offset, and end > start.
  */
-import { INTENT_ARGS, cancelBooking, rowsOfTable, sweepBooking } from '@stint/shared';
+import { INTENT_ARGS, cancelBooking, rowsOfTable, ruleContext, sweepBooking } from '@stint/shared';
 import type { Actor, BookingRow, BookingStatus, IntentArgs, Millis, State, UserRow } from '@stint/shared';
 import { localInputToIso } from './zone-time.ts';
 
@@ -38,7 +38,7 @@ export function bookingsModel(state: State, users: ReadonlyMap<string, UserRow>,
   return rowsOfTable(state, 'bookings')
     .map((row) => {
       const live = liveBooking(row, now);
-      const cancel = cancelBooking(row, { now, actor, zone: 'UTC', offline: false, newId: (tag) => `probe:${tag}` });
+      const cancel = cancelBooking(row, ruleContext('probe', { now, actor }));
       return {
         id: row.id,
         mentorId: row.mentor_id,

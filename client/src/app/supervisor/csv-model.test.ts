@@ -19,6 +19,8 @@ function world() {
         ended_reason: 'stale_timeout',
         zone: 'Europe/Madrid',
         offline: true,
+        // Its owner claimed time back after the stale sweep closed it.
+        extended_by_owner: true,
       }),
       // Open, in New York: end columns empty, seconds up to now.
       session('s2', 't2', 'w2', { started_at: utc('2025-03-30T01:00:00Z'), zone: 'America/New_York' }),
@@ -45,6 +47,7 @@ describe('CSV export of work sessions', () => {
         end_reason: 'stale_timeout',
         offline: true,
         lock_state: 'locked',
+        extended_by_owner: true,
       },
       {
         session_id: 's2',
@@ -61,6 +64,7 @@ describe('CSV export of work sessions', () => {
         end_reason: '',
         offline: false,
         lock_state: 'open',
+        extended_by_owner: false,
       },
     ]);
   });
@@ -70,10 +74,10 @@ describe('CSV export of work sessions', () => {
     const lines = text.split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines[1]).toBe(
-      's1,t1,Pump,w1,Ana,2025-03-30T00:30:00.250Z,2025-03-30T01:30:00.999Z,2025-03-30T01:30:00+01:00,2025-03-30T03:30:00+02:00,Europe/Madrid,3600,stale_timeout,true,locked',
+      's1,t1,Pump,w1,Ana,2025-03-30T00:30:00.250Z,2025-03-30T01:30:00.999Z,2025-03-30T01:30:00+01:00,2025-03-30T03:30:00+02:00,Europe/Madrid,3600,stale_timeout,true,locked,true',
     );
     expect(lines[2]).toBe(
-      `s2,t2,"'=HYPERLINK(""x"")",w2,"Bruno, ""B""",2025-03-30T01:00:00.000Z,,2025-03-29T21:00:00-04:00,,America/New_York,3610,,false,open`,
+      `s2,t2,"'=HYPERLINK(""x"")",w2,"Bruno, ""B""",2025-03-30T01:00:00.000Z,,2025-03-29T21:00:00-04:00,,America/New_York,3610,,false,open,false`,
     );
     // Round trip: a CSV reader gets the same cells back.
     const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
@@ -84,6 +88,14 @@ describe('CSV export of work sessions', () => {
   test('the day range selects sessions with time on those local days', () => {
     expect(csvRows(world(), users, now, { from: '2025-03-30', to: '' }).map((r) => r.session_id)).toEqual(['s1']);
     expect(csvRows(world(), users, now, { from: '', to: '2025-03-29' }).map((r) => r.session_id)).toEqual(['s2']);
+  });
+
+  test('the last column marks a session whose owner claimed time back after a stale close', () => {
+    expect(CSV_COLUMNS.at(-1)).toBe('extended_by_owner');
+    expect(csvRows(world(), users, now, { from: '', to: '' }).map((r) => [r.session_id, r.end_reason, r.extended_by_owner])).toEqual([
+      ['s1', 'stale_timeout', true],
+      ['s2', '', false],
+    ]);
   });
 
   test('only a closed session is locked', () => {

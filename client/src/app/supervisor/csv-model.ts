@@ -1,17 +1,19 @@
 /**
  * The CSV export of work sessions (issue 6 item 2): one row per session with
- * UTC and local start/end, zone, seconds, end reason, offline flag and lock
- * state, written with papaparse.
+ * UTC and local start/end, zone, seconds, end reason, offline flag, lock
+ * state and whether its owner claimed time back, written with papaparse.
  *
  * Lock state. Nothing in shared/rows locks a work session the way approval
  * locks a procedure run (I7): no `locked` column, no rule reads one. What
- * DESIGN does fix is that a closed session is final: I4 makes closed
- * sessions the source of truth for time (their duration is already summed
- * into time_spent and user_task_totals in the same transaction that closed
- * them), no rule ever writes a closed session again, and §3 clamps late
- * offline intents to after the entity's previous event, so they cannot
- * reach back into it. So:
- *   - `locked`: the session is closed; its start, end and seconds will not change.
+ * DESIGN does fix is that a closed session is the source of truth for time
+ * (I4: its duration is summed into time_spent and user_task_totals in the
+ * same transaction that closed it), and §3 clamps late offline intents to
+ * after the entity's previous event. The one exception is §3.1: a session
+ * the stale sweep closed (`end_reason` stale_timeout) may still be extended,
+ * by late evidence from its device or by its owner's claim (then
+ * `extended_by_owner` is true). So:
+ *   - `locked`: the session is closed; its start is final, and so are its end
+ *     and seconds unless the stale sweep closed it.
  *   - `open`:   the session is running; its end and seconds still move.
  *
  * Invariants:
@@ -44,6 +46,7 @@ export const CSV_COLUMNS = [
   'end_reason',
   'offline',
   'lock_state',
+  'extended_by_owner',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type CsvRow = { readonly [C in CsvColumn]: string | number | boolean };
@@ -76,6 +79,7 @@ export function csvRows(state: State, users: ReadonlyMap<string, UserRow>, now: 
         end_reason: s.ended_reason ?? '',
         offline: s.offline,
         lock_state: lockStateOf(s),
+        extended_by_owner: s.extended_by_owner,
       };
     });
 }

@@ -85,6 +85,20 @@ describe('reports model', () => {
     expect(reportsModel(state, users, now, all)).toMatchObject({ perTask: [], sessions: 0, totalMs: 0 });
   });
 
+  test('counts the sessions whose owner claimed time back, and their time in range', () => {
+    const state = stateFrom({
+      tasks: [task('t1', 'Pump')],
+      work_sessions: [
+        // Closed by the stale sweep, then extended by Ana to 12:00 Madrid: 3 h on the 14th.
+        session('s1', 't1', 'w1', { started_at: utc('2025-01-14T08:00:00Z'), ended_at: utc('2025-01-14T11:00:00Z'), ended_reason: 'stale_timeout', extended_by_owner: true }),
+        session('s2', 't1', 'w1', { started_at: utc('2025-01-14T12:00:00Z'), ended_at: utc('2025-01-14T13:00:00Z'), ended_reason: 'pause' }),
+      ],
+    });
+    expect(reportsModel(state, users, now, all)).toMatchObject({ sessions: 2, totalMs: 4 * H, claimedBack: { sessions: 1, ms: 3 * H } });
+    expect(reportsModel(state, users, now, { from: '2025-01-15', to: '' }).claimedBack).toEqual({ sessions: 0, ms: 0 });
+    expect(reportsModel(world(), users, now, all).claimedBack).toEqual({ sessions: 0, ms: 0 });
+  });
+
   test('hours are rounded to two decimals and the default range is the last 7 local days', () => {
     expect(toHours(H + 18_000)).toBe(1.01);
     expect(lastDays(utc('2025-01-16T00:30:00Z'), 'Europe/Madrid', 7)).toEqual({ from: '2025-01-10', to: '2025-01-16' });

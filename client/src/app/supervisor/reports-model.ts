@@ -14,6 +14,10 @@
  *     demo sessions would otherwise all read 0 h); one unit per report.
  *  5. Chart series keys are generated (`k0`, `k1`, …), never ids, so an id
  *     with a dot cannot be read as a nested path by the chart library.
+ *  6. Time claimed back (DESIGN §3.1): the sessions in range whose owner
+ *     extended them after a stale close, and their time in range, are
+ *     counted apart too, so the report says how much rests on a worker's
+ *     word rather than on a device's evidence.
  */
 import { getRow, rowsOfTable } from '@stint/shared';
 import type { Millis, State, UserRow, WorkSessionRow } from '@stint/shared';
@@ -53,6 +57,8 @@ export interface ReportsModel {
   readonly perWorkerDay: { readonly days: readonly DayRow[]; readonly workers: readonly WorkerSeries[] };
   readonly sessions: number;
   readonly totalMs: Millis;
+  /** Invariant 6: of those, the sessions marked `extended_by_owner` and their time in range. */
+  readonly claimedBack: { readonly sessions: number; readonly ms: Millis };
 }
 
 /** The local-day pieces of a session, open ones up to now (invariant 2). */
@@ -76,12 +82,15 @@ export function reportsModel(state: State, users: ReadonlyMap<string, UserRow>, 
   const perWorkerDay = new Map<string, Map<string, number>>();
   let sessions = 0;
   let totalMs = 0;
+  const claimedBack = { sessions: 0, ms: 0 };
   for (const session of rowsOfTable(state, 'work_sessions')) {
     const pieces = sessionPieces(session, now).filter((p) => inRange(p.day, range));
     if (pieces.length === 0) continue;
     sessions += 1;
+    if (session.extended_by_owner) claimedBack.sessions += 1;
     for (const piece of pieces) {
       totalMs += piece.ms;
+      if (session.extended_by_owner) claimedBack.ms += piece.ms;
       perTask.set(session.task_id, (perTask.get(session.task_id) ?? 0) + piece.ms);
       const byWorker = perWorkerDay.get(piece.day) ?? new Map<string, number>();
       byWorker.set(session.user_id, (byWorker.get(session.user_id) ?? 0) + piece.ms);
@@ -107,7 +116,7 @@ export function reportsModel(state: State, users: ReadonlyMap<string, UserRow>, 
     for (const w of workers) row[w.key] = inUnit(byWorker.get(w.userId) ?? 0);
     return row as DayRow;
   });
-  return { unit, perTask: tasks, perWorkerDay: { days, workers }, sessions, totalMs };
+  return { unit, perTask: tasks, perWorkerDay: { days, workers }, sessions, totalMs, claimedBack };
 }
 
 const HOUR: Millis = 3_600_000;

@@ -26,8 +26,8 @@ const stateJson = `{
     {"id":"t2","title":"Valla","status":"todo","claimed_by":null,"assigned_at":null,"time_spent_ms":0,"created_at":${T},"updated_at":${T}}
   ],
   "work_sessions": [
-    {"id":"ws0","task_id":"t1","user_id":"w1","started_at":${T - 1_200_000},"last_heartbeat_at":${T - 600_000},"ended_at":${T - 600_000},"ended_reason":"pause","zone":"Europe/Madrid","offline":false,"created_at":${T - 1_200_000}},
-    {"id":"ws1","task_id":"t1","user_id":"w1","started_at":${T},"last_heartbeat_at":${T + 60_000},"ended_at":null,"ended_reason":null,"zone":"Europe/Madrid","offline":true,"created_at":${T}}
+    {"id":"ws0","task_id":"t1","user_id":"w1","started_at":${T - 1_200_000},"last_heartbeat_at":${T - 600_000},"ended_at":${T - 600_000},"ended_reason":"pause","zone":"Europe/Madrid","offline":false,"created_at":${T - 1_200_000},"closed_at":${T - 600_000},"extended_by_owner":false},
+    {"id":"ws1","task_id":"t1","user_id":"w1","started_at":${T},"last_heartbeat_at":${T + 60_000},"ended_at":null,"ended_reason":null,"zone":"Europe/Madrid","offline":true,"created_at":${T},"closed_at":null,"extended_by_owner":false}
   ],
   "user_task_totals": [{"user_id":"w1","task_id":"t1","accumulated_ms":600000,"updated_at":${T}}],
   "sop_versions": [{"sop_id":"sop1","version":1,"title":"Bloqueo","status":"confirmed","tasks":[{"id":"k1","title":"Aislar","steps":[{"id":"st1","title":"Abrir el interruptor","requires_check":true}]}],"created_at":${T},"confirmed_at":${T}}],
@@ -74,12 +74,35 @@ describe('payload decoding → supervisor views', () => {
     ]);
   });
 
+  test('a work session claimed back after a stale close: marked on the board, counted in reports, flagged in the CSV', () => {
+    const raw = JSON.parse(stateJson) as Record<string, unknown[]>;
+    raw['work_sessions'] = [
+      ...(raw['work_sessions'] ?? []),
+      JSON.parse(
+        `{"id":"ws2","task_id":"t2","user_id":"w2","started_at":${T - 3_600_000},"last_heartbeat_at":${T - 3_000_000},"ended_at":${T - 2_400_000},"ended_reason":"stale_timeout","zone":"Europe/Madrid","offline":false,"created_at":${T - 3_600_000},"closed_at":${T - 2_900_000},"extended_by_owner":true}`,
+      ),
+    ];
+    const state = decodeState(raw);
+    expect(state.work_sessions.get('ws2')).toMatchObject({ closed_at: T - 2_900_000, extended_by_owner: true });
+    const users = decodeUsers(JSON.parse(usersJson));
+    expect(boardModel(state, users, now).claimedBack.map((w) => [w.name, w.sessions.map((s) => [s.taskTitle, s.ms])])).toEqual([['Bruno', [['Valla', 1_200_000]]]]);
+    const range = { from: '', to: '' };
+    expect(reportsModel(state, users, now, range).claimedBack).toEqual({ sessions: 1, ms: 1_200_000 });
+    expect(csvRows(state, users, now, range).map((r) => [r.session_id, r.extended_by_owner])).toEqual([
+      ['ws2', true],
+      ['ws0', false],
+      ['ws1', false],
+    ]);
+  });
+
   test.each([
     ['a timestamp sent as an ISO string', { started_at: '2025-03-10T08:00:00Z' }, 'work_sessions'],
     ['a fractional millisecond', { started_at: T + 0.5 }, 'work_sessions'],
     ['an unknown task status', { status: 'almost-done' }, 'tasks'],
     ['a negative duration', { time_spent_ms: -1 }, 'tasks'],
     ['a missing offline flag', { offline: undefined }, 'work_sessions'],
+    ['a claimed-back flag as text', { extended_by_owner: 'yes' }, 'work_sessions'],
+    ['a close time as an ISO string', { closed_at: '2025-03-10T08:00:00Z' }, 'work_sessions'],
     ['a locked flag as a string', { locked: 'yes' }, 'procedure_runs'],
     ['an unknown booking status', { status: 'LATE' }, 'bookings'],
     ['an unknown check result', { result: 'maybe' }, 'safety_checks'],

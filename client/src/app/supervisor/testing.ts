@@ -23,6 +23,8 @@ export function session(id: string, taskId: string, userId: string, over: Partia
     zone: 'Europe/Madrid',
     offline: false,
     created_at: T0,
+    closed_at: over.ended_at ?? null,
+    extended_by_owner: false,
     ...over,
   };
 }

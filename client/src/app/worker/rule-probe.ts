@@ -10,8 +10,8 @@
  *  2. "Allowed" means the rule answers ok; an ok with no effects (claiming
  *     your own task) counts as allowed only when `changes` is not asked for.
  */
-import { applyIntent } from '@stint/shared';
-import type { Actor, Intent, IntentArgs, IntentKind, Millis, RuleContext, State } from '@stint/shared';
+import { applyIntent, ruleContext } from '@stint/shared';
+import type { Actor, Intent, IntentArgs, IntentKind, Millis, State } from '@stint/shared';
 
 export interface Probe {
   /** The rules accept the intent (possibly as a no-op). */
@@ -24,7 +24,7 @@ export interface Probe {
 export function probeOf(state: State, actor: Actor, now: Millis): Probe {
   const run = <K extends IntentKind>(kind: K, args: IntentArgs<K>) => {
     const intent = { id: 'probe', kind, args, occurred_at: '' } as Intent;
-    return applyIntent(state, intent, probeContext(actor, now));
+    return applyIntent(state, intent, ruleContext(intent.id, { now, actor }));
   };
   return {
     allows: (kind, args) => run(kind, args).ok,
@@ -33,8 +33,4 @@ export function probeOf(state: State, actor: Actor, now: Millis): Probe {
       return result.ok && result.value.length > 0;
     },
   };
-}
-
-function probeContext(actor: Actor, now: Millis): RuleContext {
-  return { now, actor, zone: 'UTC', offline: false, newId: (tag) => `probe:${tag}` };
 }

@@ -6,7 +6,7 @@
  *   const w = world().as(SUP, T0).act('task.create', {task_id: 't1', title: 'Poda'});
  *   w.as(ANA, T0 + 1000).act('task.claim', {task_id: 't1'}).state
  */
-import { applyEffects, applyIntent, emptyState } from '@stint/shared';
+import { applyEffects, applyIntent, emptyState, ruleContext } from '@stint/shared';
 import type { Actor, Intent, IntentArgs, IntentKind, Millis, State, UserRow } from '@stint/shared';
 
 /** 2026-03-02T08:00:00Z. */
@@ -48,7 +48,7 @@ function step(state: State, actor: Actor, now: Millis): Step {
     act: (kind, args) => {
       const id = `i${++intentCounter}`;
       const intent = { id, kind, args, occurred_at: new Date(now).toISOString() } as Intent;
-      const result = applyIntent(state, intent, { now, actor, zone: 'Europe/Madrid', offline: false, newId: (tag) => `${id}:${tag}` });
+      const result = applyIntent(state, intent, ruleContext(id, { now, actor, zone: 'Europe/Madrid' }));
       if (!result.ok) throw new Error(`${kind} by ${actor.user_id} refused: ${result.error.code} ${result.error.message}`);
       return step(applyEffects(state, result.value), actor, now);
     },

@@ -22,7 +22,7 @@ const TASKS_JSON = `{
     {"id": "t2", "title": "Regar", "status": "todo", "claimed_by": null, "assigned_at": null, "time_spent_ms": 0, "created_at": ${T}, "updated_at": ${T}, "zero_extra_column": 1}
   ],
   "work_sessions": [
-    {"id": "w1", "task_id": "t1", "user_id": "ana", "started_at": ${T + 10 * MIN}, "last_heartbeat_at": ${T + 10 * MIN}, "ended_at": null, "ended_reason": null, "zone": "Europe/Madrid", "offline": true, "created_at": ${T + 10 * MIN}}
+    {"id": "w1", "task_id": "t1", "user_id": "ana", "started_at": ${T + 10 * MIN}, "last_heartbeat_at": ${T + 10 * MIN}, "ended_at": null, "ended_reason": null, "zone": "Europe/Madrid", "offline": true, "created_at": ${T + 10 * MIN}, "closed_at": null, "extended_by_owner": false}
   ],
   "user_task_totals": [{"user_id": "ana", "task_id": "t1", "accumulated_ms": 600000, "updated_at": ${T}}],
   "checklist_items": [

@@ -10,9 +10,13 @@
  *     outcome and changes nothing (`applyCount` counts real applications).
  *  2. A malformed batch is refused whole (TransportError 400), like the
  *     push route; a malformed intent gets its own INVALID_INTENT outcome.
+ *  3. `sweep()` is the scheduler's stale sweep at the server's now; what
+ *     arrives after it may extend what it closed (DESIGN §3.1), through the
+ *     same shared rules.
  */
 import {
   DEFAULT_LOOK_BACK_MS,
+  DEFAULT_STALE_CUTOFF_MS,
   DEFAULT_TOLERANCE_MS,
   PushRequestSchema,
   applyEffects,
@@ -21,6 +25,8 @@ import {
   emptyState,
   estimateOffset,
   parseIntent,
+  ruleContext,
+  sweepStale,
   toIso,
 } from '@stint/shared';
 import type { Actor, IntentArgs, IntentKind, Millis, Outcome, PushRequest, PushResponse, State } from '@stint/shared';
@@ -35,10 +41,19 @@ export class MemoryServer {
   /** Every batch received, in order. */
   readonly batches: PushRequest[] = [];
   clock: () => Millis;
+  readonly staleCutoffMs: Millis;
 
-  constructor(options: { readonly state?: State; readonly clock?: () => Millis } = {}) {
+  constructor(options: { readonly state?: State; readonly clock?: () => Millis; readonly staleCutoffMs?: Millis } = {}) {
     this.state = options.state ?? emptyState();
     this.clock = options.clock ?? Date.now;
+    this.staleCutoffMs = options.staleCutoffMs ?? DEFAULT_STALE_CUTOFF_MS;
+  }
+
+  /** The scheduler's stale sweep now (invariant 3); returns how many work sessions it closed. */
+  sweep(): number {
+    const effects = sweepStale(this.state, this.staleCutoffMs, ruleContext('sweep', { now: this.clock(), actor: { user_id: 'scheduler', role: 'admin' } }));
+    this.state = applyEffects(this.state, effects);
+    return effects.filter((effect) => effect.table === 'work_sessions').length;
   }
 
   /** Runs one intent as if sent online now (a supervisor's REST call, a seed). */
@@ -80,19 +95,19 @@ export class MemoryServer {
         lookBackMs: DEFAULT_LOOK_BACK_MS,
         toleranceMs: DEFAULT_TOLERANCE_MS,
       });
-      const result = applyIntent(this.state, intent, {
-        now: time.effectiveAt,
-        actor,
-        zone,
-        offline: time.timeSource !== 'server',
-        newId: (tag) => `${intent.id}:${tag}`,
-      });
+      const result = applyIntent(
+        this.state,
+        intent,
+        ruleContext(intent.id, { now: time.effectiveAt, actor, zone, offline: time.timeSource !== 'server', serverNow: now, staleCutoffMs: this.staleCutoffMs }),
+      );
       if (result.ok) {
         this.state = applyEffects(this.state, result.value);
         this.applyCount.set(intent.id, (this.applyCount.get(intent.id) ?? 0) + 1);
-        outcome = time.adjusted
-          ? { id: intent.id, status: 'accepted_with_adjustment', effective_at: toIso(time.effectiveAt), message: 'time corrected' }
-          : { id: intent.id, status: 'accepted', effective_at: toIso(time.effectiveAt) };
+        const message = result.adjustment ?? (time.adjusted ? 'time corrected' : null);
+        outcome =
+          message === null
+            ? { id: intent.id, status: 'accepted', effective_at: toIso(time.effectiveAt) }
+            : { id: intent.id, status: 'accepted_with_adjustment', effective_at: toIso(time.effectiveAt), message };
       } else {
         outcome = { id: intent.id, status: 'rejected', code: result.error.code, message: result.error.message };
       }

@@ -45,6 +45,17 @@ export const common = {
     at: 'Made {{time}}',
   },
   notice: { dismiss: 'Dismiss' },
+  stalePrompt: {
+    title: 'Were you still working?',
+    question: 'Closed at {{closedAt}} because this device went quiet — were you working until {{until}}?',
+    task: 'Task: {{title}}',
+    keep: 'Keep',
+    discard: 'Discard',
+  },
+  storage: {
+    notPersisted: 'This browser may clear Stint’s offline data when it runs short of space. Changes not yet sent could be lost, so sync when you can.',
+    dismiss: 'OK',
+  },
   nav: {
     work: 'Work',
     tasks: 'Tasks',
@@ -68,6 +79,7 @@ export const common = {
     'work.start': 'Start work',
     'work.pause': 'Pause work',
     'work.heartbeat': 'Heartbeat',
+    'work.extend': 'Claim back work time',
     'checklist.add': 'Add checklist item',
     'checklist.set_status': 'Tick checklist item',
     'checklist.rename': 'Rename checklist item',

@@ -21,6 +21,12 @@ export const supervisor = {
     quiet: 'No heartbeat since {{age}}',
     sessions_one: '{{count}} task',
     sessions_other: '{{count}} tasks',
+    claimedBack: 'Time claimed back today',
+    claimedBackHelp: 'The device went quiet and the stale sweep closed the work session; the worker then said they were still working. This time rests on their word.',
+    claimedBackBadge: 'Time claimed back',
+    claimedBackLine: '{{task}}: {{from}}–{{to}} ({{duration}})',
+    claimedBackCount_one: '{{count}} claimed back today',
+    claimedBackCount_other: '{{count}} claimed back today',
   },
   createTask: {
     title: 'New task',
@@ -115,5 +121,7 @@ export const supervisor = {
     summary_other: '{{count}} sessions, {{total}} in total',
     exportCsv: 'Export CSV',
     daysInZone: 'Days are local days in each session’s own zone; open sessions count up to now.',
+    claimedBack_one: '{{count}} session includes time its worker claimed back after the device went quiet ({{total}}).',
+    claimedBack_other: '{{count}} sessions include time their workers claimed back after the device went quiet ({{total}}).',
   },
 } as const;

@@ -43,6 +43,17 @@ export const common = {
     at: 'Hecho {{time}}',
   },
   notice: { dismiss: 'Descartar' },
+  stalePrompt: {
+    title: '¿Seguías trabajando?',
+    question: 'Se cerró a las {{closedAt}} porque este dispositivo dejó de dar señales: ¿estuviste trabajando hasta las {{until}}?',
+    task: 'Tarea: {{title}}',
+    keep: 'Conservar',
+    discard: 'Descartar',
+  },
+  storage: {
+    notPersisted: 'Este navegador puede borrar los datos sin conexión de Stint si le falta espacio. Los cambios aún no enviados podrían perderse: sincroniza cuando puedas.',
+    dismiss: 'Entendido',
+  },
   nav: {
     work: 'Trabajo',
     tasks: 'Tareas',
@@ -66,6 +77,7 @@ export const common = {
     'work.start': 'Iniciar trabajo',
     'work.pause': 'Pausar trabajo',
     'work.heartbeat': 'Latido',
+    'work.extend': 'Recuperar tiempo de trabajo',
     'checklist.add': 'Añadir elemento',
     'checklist.set_status': 'Marcar elemento',
     'checklist.rename': 'Renombrar elemento',

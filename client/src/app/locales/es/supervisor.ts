@@ -21,6 +21,12 @@ export const supervisor = {
     quiet: 'Sin señal desde {{age}}',
     sessions_one: '{{count}} tarea',
     sessions_other: '{{count}} tareas',
+    claimedBack: 'Tiempo recuperado hoy',
+    claimedBackHelp: 'El dispositivo dejó de dar señales y la revisión automática cerró la sesión; después el trabajador indicó que seguía trabajando. Este tiempo se basa en su palabra.',
+    claimedBackBadge: 'Tiempo recuperado',
+    claimedBackLine: '{{task}}: {{from}}–{{to}} ({{duration}})',
+    claimedBackCount_one: '{{count}} recuperada hoy',
+    claimedBackCount_other: '{{count}} recuperadas hoy',
   },
   createTask: {
     title: 'Nueva tarea',
@@ -115,5 +121,7 @@ export const supervisor = {
     summary_other: '{{count}} sesiones, {{total}} en total',
     exportCsv: 'Exportar CSV',
     daysInZone: 'Los días son días locales en la zona de cada sesión; las sesiones abiertas cuentan hasta ahora.',
+    claimedBack_one: '{{count}} sesión incluye tiempo que su trabajador recuperó después de que el dispositivo dejara de dar señales ({{total}}).',
+    claimedBack_other: '{{count}} sesiones incluyen tiempo que sus trabajadores recuperaron después de que el dispositivo dejara de dar señales ({{total}}).',
   },
 } as const;
