@@ -82,11 +82,13 @@ export async function viewLatency(): Promise<ViewLatency> {
   const putMs: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const p = now();
-    await raw.put({ id: `row-${i}`, kind: 'work.heartbeat', args: { task_id: 't0' }, occurred_at: Date.now(), status: 'pending' });
+    // Pause and start in turn: each is a row of its own (heartbeats would coalesce into one).
+    const kind = i % 2 === 0 ? 'work.pause' : 'work.start';
+    await raw.put({ id: `row-${i}`, kind, args: { task_id: 't0' }, occurred_at: Date.now(), status: 'pending' });
     putMs.push(elapsedMs(p));
     const seen = notified.length;
     const a = now();
-    await mustAct(engine, 'work.heartbeat', { task_id: 't0' });
+    await mustAct(engine, kind, { task_id: 't0' });
     const notifiedAt = notified[seen];
     if (notifiedAt === undefined) throw new Error('the view did not change');
     actMs.push(Number(notifiedAt - a) / 1e6);
@@ -96,7 +98,7 @@ export async function viewLatency(): Promise<ViewLatency> {
   const act = summarise(actMs);
   const put = summarise(putMs);
   return {
-    what: `act(work.heartbeat) → view subscriber notified (schema + rule check, one Dexie transaction, view update), ${SAMPLES} samples with 2…${SAMPLES + 2} pending, interleaved with one raw fake-indexeddb put in its own readwrite transaction`,
+    what: `act(work.pause | work.start in turn) → view subscriber notified (schema + rule check, one Dexie transaction, view update), ${SAMPLES} samples with 2…${SAMPLES + 2} pending, interleaved with one raw fake-indexeddb put in its own readwrite transaction`,
     act,
     raw_put: put,
     ratio_p50: round(act.p50_ms / put.p50_ms, 2),
@@ -199,7 +201,7 @@ export async function drainAgainstServer(given?: Harness, cacheUrl?: string): Pr
     const counts = await h.sql<{ status: string; n: number }[]>`
       SELECT status, count(*)::int AS n FROM applied_intents WHERE device_id = ${phone.engine.deviceId} GROUP BY status ORDER BY status`;
     return {
-      what: `${QUEUED} intents (claim + start on ${tasks} tasks, then heartbeats) queued offline; reconnect → sync() until every outcome is stored on the device (pending 0), in batches of 100 over HTTP on loopback`,
+      what: `${QUEUED} intents (claim + start on ${tasks} tasks, then pauses and starts) queued offline; reconnect → sync() until every outcome is stored on the device (pending 0), in batches of 100 over HTTP on loopback`,
       replica: 'zero' in phone ? 'zero' : 'database',
       record: { total_ms: round(recordMs, 1), act: summarise(actMs) },
       reconnect_to_all_confirmed_ms: round(confirmedMs, 1),
@@ -271,7 +273,7 @@ function steppingClock(): () => number {
   };
 }
 
-/** Claims and starts `tasks` tasks, then heartbeats round-robin until `count` intents are queued; act latencies in ms. */
+/** Claims and starts `tasks` tasks, then pauses and restarts them round-robin until `count` intents are queued; act latencies in ms. */
 async function queueWork(engine: Engine, count: number, tasks: number, prefix = 't'): Promise<number[]> {
   const samples: number[] = [];
   const timed = async (...args: Parameters<Engine['act']>): Promise<void> => {
@@ -281,7 +283,8 @@ async function queueWork(engine: Engine, count: number, tasks: number, prefix = 
   };
   for (let i = 0; i < tasks && samples.length < count; i++) await timed('task.claim', { task_id: `${prefix}${i}` });
   for (let i = 0; i < tasks && samples.length < count; i++) await timed('work.start', { task_id: `${prefix}${i}` });
-  for (let i = 0; samples.length < count; i++) await timed('work.heartbeat', { task_id: `${prefix}${i % tasks}` });
+  // Pauses and starts, not heartbeats: offline heartbeats coalesce into one journal row per session.
+  for (let i = 0; samples.length < count; i++) await timed(Math.floor(i / tasks) % 2 === 0 ? 'work.pause' : 'work.start', { task_id: `${prefix}${i % tasks}` });
   return samples;
 }
 

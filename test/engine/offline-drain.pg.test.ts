@@ -105,7 +105,8 @@ describe('a device offline for an hour, then back', () => {
         : pick < 0.3 ? await deviceA.engine.act('work.start', { task_id: task })
         : pick < 0.4 ? await deviceA.engine.act('work.pause', { task_id: task })
         : pick < 0.55 ? await deviceA.engine.act('checklist.set_status', { checklist_item_id: items[Math.floor(random() * items.length)] ?? 'k1-i1', status: (1 + Math.floor(random() * 3)) as ChecklistStatus })
-        : await deviceA.engine.act('work.heartbeat', { task_id: task });
+        // A pause, not a heartbeat: offline beats coalesce into one journal row per session, and this test counts rows.
+        : await deviceA.engine.act('work.pause', { task_id: task });
       if (attempt.accepted) recorded += 1;
       else refused += 1;
 

@@ -60,14 +60,13 @@ describe('reload during a drain', () => {
     await supervisor.engine.sync();
     await phone.replica.refresh();
 
-    // 150 intents offline: claim, then start/heartbeat/pause cycles over three tasks.
+    // 150 intents offline: claim, then start/pause cycles over three tasks (heartbeats would coalesce into one row).
     phone.transport.offline = true;
     for (const id of ['r1', 'r2', 'r3']) await must(phone.engine, 'task.claim', { task_id: id });
     for (let i = 0; phone.engine.status.getSnapshot().pending < 150; i++) {
       t.clock.advance(15 * SECOND);
       const task = ['r1', 'r2', 'r3'][i % 3] ?? 'r1';
-      const step = Math.floor(i / 3) % 6;
-      await must(phone.engine, step === 0 ? 'work.start' : step === 5 ? 'work.pause' : 'work.heartbeat', { task_id: task });
+      await must(phone.engine, Math.floor(i / 3) % 2 === 0 ? 'work.start' : 'work.pause', { task_id: task });
     }
     const recorded = await journal(phone.dbName);
     expect(recorded).toHaveLength(150);

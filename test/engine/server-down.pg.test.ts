@@ -75,9 +75,10 @@ describe('server down for a while', () => {
     await http.stop();
     const fromOutage = delays.length;
     await must(phone.engine, 'task.claim', { task_id: 'd2' });
+    // Pauses and starts, not heartbeats: offline beats coalesce into one journal row.
     for (let i = 0; i < 20; i++) {
       t.clock.advance(10 * SECOND);
-      await must(phone.engine, 'work.heartbeat', { task_id: 'd1' });
+      await must(phone.engine, i % 2 === 0 ? 'work.pause' : 'work.start', { task_id: 'd1' });
     }
     await must(phone.engine, 'work.pause', { task_id: 'd1' });
     const ceilings = [40, 80, 160, 320, 320];

@@ -10,6 +10,8 @@
  *   roles      the roles named; any other role is 403
  *   owner      the entity's worker (or booking participant), supervisors and
  *              admins; another worker is 403
+ *   self       the entity's worker alone: another worker, a supervisor and an
+ *              admin are 403 (claiming back one's own time, work.extend)
  *
  * Each row also says how to make a call an allowed caller should succeed
  * with (`prepare`, fresh entities for every cell) and the success status.
@@ -32,7 +34,8 @@ export type Access =
   | { readonly kind: 'cron' }
   | { readonly kind: 'signed-in' }
   | { readonly kind: 'roles'; readonly roles: readonly Role[] }
-  | { readonly kind: 'owner' };
+  | { readonly kind: 'owner' }
+  | { readonly kind: 'self' };
 
 export interface Call {
   /** Concrete path, with query string if any. */
@@ -60,6 +63,8 @@ export interface Makers {
   /** A run of `worker` on a fresh confirmed SOP; `first_step` is its current step. */
   run(worker: Person, state: 'in_progress' | 'paused' | 'completed'): Promise<{ id: string; firstStep: string }>;
   booking(mentor: Person, student: Person, ongoing: boolean): Promise<string>;
+  /** A work session of `worker` the stale sweep closed: started, silent past the cutoff, swept (the clock moves on). */
+  staleWorkSession(worker: Person): Promise<{ id: string; endedAt: number }>;
 }
 
 export interface AccessRow {
@@ -74,6 +79,7 @@ export interface AccessRow {
 const PUBLIC = { kind: 'public' } as const;
 const SIGNED_IN = { kind: 'signed-in' } as const;
 const OWNER = { kind: 'owner' } as const;
+const SELF = { kind: 'self' } as const;
 const STAFF = { kind: 'roles', roles: ['supervisor', 'admin'] } as const;
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
 
@@ -164,6 +170,24 @@ export const ACCESS_TABLE: readonly AccessRow[] = [
   { key: 'POST /api/v1/me/work-sessions/start', access: SIGNED_IN, success: 200, prepare: workSession('start') },
   { key: 'POST /api/v1/me/work-sessions/pause', access: SIGNED_IN, success: 200, prepare: workSession('pause') },
   { key: 'POST /api/v1/me/work-sessions/heartbeat', access: SIGNED_IN, success: 200, prepare: workSession('heartbeat') },
+  // Work sessions and reports: the history (a worker's own, everyone's for staff) and the owner's claim of lost time
+  { key: 'GET /api/v1/work-sessions', access: SIGNED_IN, success: 200, prepare: fixed('/api/v1/work-sessions') },
+  {
+    key: 'GET /api/v1/work-sessions',
+    variant: "another worker's work sessions",
+    access: OWNER,
+    success: 200,
+    prepare: async (c) => ({ path: `/api/v1/work-sessions?user_id=${c.owner.user.id}` }),
+  },
+  {
+    key: 'POST /api/v1/work-sessions/{id}/extend',
+    access: SELF,
+    success: 200,
+    prepare: async (c) => {
+      const session = await c.make.staleWorkSession(c.owner);
+      return { path: `/api/v1/work-sessions/${session.id}/extend`, body: { until: new Date(session.endedAt + 60_000).toISOString() } };
+    },
+  },
   // Seed 000
   { key: 'PUT /tasks/{id}', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/tasks/${await c.make.task()}`, body: { task_status: 'in-progress' } }) },
   // Seed 004: a worker lists only their own tasks
@@ -224,6 +248,8 @@ export function allowedColumns(access: Access): readonly Column[] {
       return COLUMNS.filter((column) => access.roles.includes(column === 'worker2' ? 'worker' : column));
     case 'owner':
       return ['worker', 'supervisor', 'admin'];
+    case 'self':
+      return ['worker'];
     default:
       return unreachable(access);
   }

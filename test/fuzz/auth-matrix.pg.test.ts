@@ -38,7 +38,7 @@ const t = createTestApp(db, { env: { CRON_SECRET } });
 const unconfigured = createTestApp(db);
 const operations = await loadOperations(t);
 const setup = await t.signIn('supervisor', 'matrix-setup');
-const make = createMakers(t, setup);
+const make = createMakers(t, setup, db.sql);
 
 /** A token that expires: issued now, used after the manual clock passes its lifetime. */
 const expiring = await t.signIn('admin', 'matrix-expiring');

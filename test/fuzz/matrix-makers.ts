@@ -9,6 +9,9 @@
  *    because a broken setup would otherwise read as an auth finding.
  */
 import type { Role } from '@stint/shared';
+import { selectRows } from '../../server/src/db/rows.ts';
+import type { Queryable } from '../../server/src/db/sql.ts';
+import { sweepStaleSessions } from '../../server/src/scheduler/stale-sessions.ts';
 import type { TestApp } from '../../server/src/testing/test-app.ts';
 import type { Makers } from './access-table.ts';
 import { expectOk } from './fuzz-fixtures.ts';
@@ -16,7 +19,8 @@ import type { Person } from './fuzz-fixtures.ts';
 
 const HOUR = 3_600_000;
 
-export function createMakers(t: TestApp, setup: Person): Makers {
+/** `sql`: the test database, for the stale sweep, which no route runs. */
+export function createMakers(t: TestApp, setup: Person, sql: Queryable): Makers {
   let counter = 0;
   const fresh = (kind: string) => `mx-${kind}-${(counter += 1)}`;
   const call = async (method: string, path: string, who: Person, body?: unknown) =>
@@ -66,6 +70,16 @@ export function createMakers(t: TestApp, setup: Person): Makers {
       });
       if (ongoing) await call('POST', `/api/sessions/${id}/start`, setup);
       return id;
+    },
+    async staleWorkSession(worker) {
+      const taskId = await makers.task(worker);
+      await call('POST', '/api/v1/me/work-sessions/start', worker, { task_id: taskId });
+      const cutoffMs = t.config.STALE_CUTOFF_S * 1000;
+      t.clock.advance(cutoffMs + 1000);
+      await sweepStaleSessions(sql, t.clock(), cutoffMs);
+      const [session] = await selectRows(sql, 'work_sessions', { task_id: taskId });
+      if (session?.ended_at == null || session.ended_reason !== 'stale_timeout') throw new Error(`matrix setup: the sweep did not close ${taskId}'s session`);
+      return { id: session.id, endedAt: session.ended_at };
     },
   };
   return makers;

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { applyEffects, emptyState, put } from '@stint/shared';
 import type { BookingRow, TaskRow } from '@stint/shared';
 import { bookingViolations, historyViolations, viewViolations } from './sim-checks.ts';
+import { evidenceViolationsOf } from './sim-evidence.ts';
 import { Oracle } from './sim-oracle.ts';
 import type { StoredDecision } from './sim-server.ts';
 
@@ -14,7 +15,7 @@ const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const SUPERVISOR = { user_id: 'sup', role: 'supervisor' } as const;
 
 function decision(id: string, kind: string, status: StoredDecision['status'], code: string | null = null): StoredDecision {
-  return { id, user_id: 'sup', device_id: 'desk', kind, status, code, effective_at: T0, time_source: 'server' };
+  return { id, user_id: 'sup', device_id: 'desk', kind, status, code, effective_at: T0, time_source: 'server', received_at: T0 };
 }
 
 const create = (id: string, taskId = 't1') => ({ id, kind: 'task.create', args: { task_id: taskId, title: 'Pump' }, occurred_at: new Date(T0).toISOString() });
@@ -71,5 +72,33 @@ describe('history and bookings between snapshots', () => {
   test('an in-progress task without its open session is an impossible view', () => {
     const task: TaskRow = { id: 't1', title: 'Pump', status: 'in-progress', claimed_by: 'w1', assigned_at: T0, time_spent_ms: 0, created_at: T0, updated_at: T0 };
     expect(viewViolations(applyEffects(emptyState(), [put('tasks', task)]), SUPERVISOR)).toEqual([expect.stringMatching(/^I2 t1/)]);
+  });
+});
+
+describe('evidence of work (DESIGN §3.1)', () => {
+  const MIN = 60_000;
+  const stale = {
+    id: 'i0:session', task_id: 't1', user_id: 'w1', started_at: T0, last_heartbeat_at: T0 + MIN, ended_at: T0 + MIN, ended_reason: 'stale_timeout' as const,
+    zone: 'UTC', offline: false, created_at: T0, closed_at: T0 + 10 * MIN, extended_by_owner: false,
+  };
+  const world = (session = stale) => applyEffects(emptyState(), [put('work_sessions', session)]);
+  const start = { id: 'i0', user_id: 'w1', kind: 'work.start', task_id: 't1', status: 'accepted', effective_at: T0, since: null };
+  const beat = (id: string, at: number, since: number) => ({ id, user_id: 'w1', kind: 'work.heartbeat', task_id: 't1', status: 'accepted', effective_at: at, since });
+
+  test('a beat whose run spans the recorded end, with nothing bounding it, is evidence lost', () => {
+    const lost = evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN), beat('i2', T0 + 30 * MIN, T0 + 30 * 1_000)], world());
+    expect(lost).toEqual([expect.stringMatching(/evidence lost: i2/)]);
+  });
+
+  test('a run that starts after the end (a gap) or a later change bounding it is no loss', () => {
+    expect(evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN), beat('i2', T0 + 30 * MIN, T0 + 20 * MIN)], world())).toEqual([]);
+    const change = { id: 'i3', user_id: 'sup', kind: 'task.set_status', task_id: 't1', status: 'accepted', effective_at: T0 + 5 * MIN, since: null };
+    expect(evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN), beat('i2', T0 + 30 * MIN, T0 + 30 * 1_000), change], world())).toEqual([]);
+  });
+
+  test('an end no evidence vouches for is time invented, unless the owner claimed it', () => {
+    const invented = { ...stale, ended_at: T0 + 7 * MIN };
+    expect(evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN)], world(invented))).toEqual([expect.stringMatching(/time invented/)]);
+    expect(evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN)], world({ ...invented, extended_by_owner: true }))).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@
  *         final status never changes, is_delayed is never cleared;
  *  I5/§3  history stays in order: no entity's updated_at moves back, a
  *         session keeps its start, its heartbeat never moves back, and a
- *         closed session or a recorded check never changes again;
+ *         closed session or a recorded check never changes again — but a
+ *         session the sweep closed, which late evidence or its owner may
+ *         extend or reopen, only later (DESIGN §3.1);
  *  views  every device's local view is a possible state (viewViolations),
  *         checked after every step, whatever it touched;
  *  oracle the fold of the decided intents equals the database, and the
@@ -20,7 +22,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { checkRunInvariants, checkTaskInvariants, taskTablesOf } from '@stint/shared';
-import type { Actor, BookingStatus, State } from '@stint/shared';
+import type { Actor, BookingStatus, State, WorkSessionRow } from '@stint/shared';
 import type { Oracle } from './sim-oracle.ts';
 import type { Snapshot } from './sim-server.ts';
 
@@ -60,6 +62,13 @@ export function viewViolations(view: State, actor: Actor): string[] {
   ];
 }
 
+/** A stale-closed session that grew, reopened or was ended by a late act: same start, later end, nothing else rewritten. */
+function extendedByEvidence(old: WorkSessionRow, now: WorkSessionRow): boolean {
+  if (old.ended_reason !== 'stale_timeout' || old.ended_at === null) return false;
+  const same = old.id === now.id && old.task_id === now.task_id && old.user_id === now.user_id && old.started_at === now.started_at && old.zone === now.zone && old.offline === now.offline;
+  return same && (now.ended_at === null || now.ended_at > old.ended_at || (now.ended_at === old.ended_at && now.extended_by_owner !== old.extended_by_owner)) && now.last_heartbeat_at >= old.last_heartbeat_at;
+}
+
 /** DESIGN §3: offline times are clamped to the previous event on the entity, so an entity's history never runs backwards. */
 export function historyViolations(before: State, after: State): string[] {
   const out: string[] = [];
@@ -73,7 +82,7 @@ export function historyViolations(before: State, after: State): string[] {
   for (const [id, old] of before.work_sessions) {
     const now = after.work_sessions.get(id);
     if (now === undefined) out.push(`I5 session ${id} disappeared`);
-    else if (old.ended_at !== null && !isDeepStrictEqual(old, now)) out.push(`I5 closed session ${id} changed: ${JSON.stringify(old)} → ${JSON.stringify(now)}`);
+    else if (old.ended_at !== null && !isDeepStrictEqual(old, now) && !extendedByEvidence(old, now)) out.push(`I5 closed session ${id} changed: ${JSON.stringify(old)} → ${JSON.stringify(now)}`);
     else if (now.started_at !== old.started_at || now.last_heartbeat_at < old.last_heartbeat_at) out.push(`I5 session ${id} moved back: ${JSON.stringify(old)} → ${JSON.stringify(now)}`);
   }
   for (const [id, old] of before.safety_checks) {

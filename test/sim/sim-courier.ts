@@ -186,9 +186,9 @@ export class Courier {
   }
 
   private async stored(ids: readonly string[]): Promise<Map<string, StoredDecision>> {
-    const rows = await this.server.sql<(Omit<StoredDecision, 'effective_at'> & { effective_at: Date | null })[]>`
-      SELECT id, user_id, device_id, kind, status, code, effective_at, time_source FROM applied_intents WHERE id = ANY(${[...ids]})`;
-    return new Map(rows.map((row) => [row.id, { ...row, effective_at: row.effective_at === null ? null : row.effective_at.getTime() }]));
+    const rows = await this.server.sql<(Omit<StoredDecision, 'effective_at' | 'received_at'> & { effective_at: Date | null; received_at: Date })[]>`
+      SELECT id, user_id, device_id, kind, status, code, effective_at, time_source, received_at FROM applied_intents WHERE id = ANY(${[...ids]})`;
+    return new Map(rows.map((row) => [row.id, { ...row, effective_at: row.effective_at === null ? null : row.effective_at.getTime(), received_at: row.received_at.getTime() }]));
   }
 }
 

@@ -59,6 +59,10 @@ export class SimDevice {
   /** Ids of every intent the engine journaled (act accepted). */
   readonly journaled: string[] = [];
   readonly dismissed = new Set<string>();
+  /** Pending heartbeats a later beat of the same run stood in for (DESIGN §3.1): they leave the journal, sent or not. */
+  readonly replaced = new Set<string>();
+  /** Heartbeats: machine-made, so a rejection of one settles at once instead of waiting in the inbox. */
+  readonly beats = new Set<string>();
   /** Journaled intents the engine pruned once settled (found at the end). */
   readonly pruned: string[] = [];
 

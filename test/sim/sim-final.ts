@@ -9,7 +9,10 @@
  *  2. Each journaled intent has exactly one outcome, the stored one: same
  *     status, code and effective time, recorded as from that device.
  *  3. Every stored outcome belongs to a journaled intent.
- *  4. Every rejection not dismissed is in its device's inbox, and only those.
+ *  4. Every rejection not dismissed is in its device's inbox, and only those
+ *     (a heartbeat's never: beats are machine-made, DESIGN §3.1).
+ *  1a. A heartbeat may leave the journal unsent when a later beat of the
+ *     same unbroken run stands in for it (the engine says which it replaced).
  *  5. Each device's view equals the server's rows its user may see, and is
  *     the replica itself: no overlay left.
  *  6. Nothing was applied twice: every session and check named after an
@@ -44,10 +47,13 @@ export async function finalViolations(devices: readonly SimDevice[], snapshot: S
     if (!isDeepStrictEqual(ids, device.journaled.filter((id) => kept.has(id)))) out.push(`I9 ${device.name}'s journal holds [${ids.join(' ')}], not in the order it journaled [${device.journaled.join(' ')}]`);
     for (const id of device.journaled) {
       if (kept.has(id)) continue;
-      // Pruned: only settled rows may go — accepted ones the replica showed, or dismissed rejections.
       journaled.add(id);
+      // A beat a later beat of its run stood in for: its evidence went with the later one.
+      if (device.replaced.has(id)) continue;
+      // Pruned: only settled rows may go — accepted ones the replica showed, dismissed rejections, rejected beats.
       const stored = snapshot.applied.get(id);
-      if (stored === undefined || (stored.status === 'rejected' && !device.dismissed.has(id))) out.push(`I9 ${device.name} lost intent ${id} from its journal (stored: ${stored?.status ?? 'nothing'})`);
+      const settledRejection = device.dismissed.has(id) || device.beats.has(id);
+      if (stored === undefined || (stored.status === 'rejected' && !settledRejection)) out.push(`I9 ${device.name} lost intent ${id} from its journal (stored: ${stored?.status ?? 'nothing'})`);
       else device.pruned.push(id);
     }
     const rejected: string[] = [];
@@ -62,7 +68,7 @@ export async function finalViolations(devices: readonly SimDevice[], snapshot: S
         out.push(`I9 ${device.name}'s intent ${row.id}: the journal says ${row.status} ${row.code ?? ''} at ${String(row.effective_at)}, the server ${stored.status} ${stored.code ?? ''} at ${String(stored.effective_at)}`);
       }
       if (stored.device_id !== device.deviceId) out.push(`I9 intent ${row.id} stored as from ${stored.device_id}, sent by ${device.deviceId}`);
-      if (row.status === 'rejected' && !device.dismissed.has(row.id)) rejected.push(row.id);
+      if (row.status === 'rejected' && !device.dismissed.has(row.id) && !device.beats.has(row.id)) rejected.push(row.id);
     }
     const inbox = engine.inbox.getSnapshot().map((item) => item.id);
     if (!isDeepStrictEqual([...inbox].sort(), rejected.sort())) out.push(`I9 ${device.name}'s inbox [${inbox.join(' ')}] is not its undismissed rejections [${rejected.join(' ')}]`);

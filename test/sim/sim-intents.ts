@@ -55,6 +55,8 @@ const liveSops = (g: IntentContext) => [...g.view.sops.values()].filter((s) => s
 const runs = (g: IntentContext) => [...g.view.procedure_runs.values()];
 const myActiveRun = (g: IntentContext) => runs(g).find((r) => r.worker_id === g.actor.user_id && r.status !== 'completed');
 const bookings = (g: IntentContext) => [...g.view.bookings.values()];
+const staleSessions = (g: IntentContext) =>
+  [...g.view.work_sessions.values()].filter((s) => s.user_id === g.actor.user_id && s.ended_reason === 'stale_timeout' && !s.extended_by_owner);
 
 /** Mostly a task the actor works on, sometimes any visible one (a stale or contested pick). */
 function someTask(g: IntentContext, prefer: readonly { id: string }[]): string | null {
@@ -95,6 +97,14 @@ const pause: Generator = (g) => {
 const heartbeat: Generator = (g) => {
   const id = someTask(g, mine(g).filter((t) => t.status === 'in-progress'));
   return id === null ? null : c('work.heartbeat', { task_id: id });
+};
+/** The owner claims back time after a stale close (the app's "were you working until …?" → keep). */
+const extend: Generator = (g) => {
+  const stale = staleSessions(g);
+  if (stale.length === 0) return null;
+  const session = g.rng.pick(stale);
+  const from = session.ended_at ?? g.now;
+  return c('work.extend', { session_id: session.id, until: toIso(from + g.rng.int(Math.max(1, g.now - from))) });
 };
 const createTask: Generator = (g) => {
   const status = g.rng.chance(0.5) ? {} : { status: g.rng.pick(['backlog', 'todo', 'on-hold'] as const) };
@@ -213,6 +223,7 @@ const WORKER: readonly Weighted[] = [
   [when(hasIdle, 14, 1), start],
   [when(hasActive, 8, 1), pause],
   [when(hasActive, 7, 0.5), heartbeat],
+  [when((g) => staleSessions(g).length > 0, 3, 0), extend],
   [fixed(3), release],
   [when((g) => mine(g).length > 0, 4, 0.5), complete],
   [fixed(4), setStatus],

@@ -33,7 +33,7 @@
  *     failure naming the intent.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { applyEffects, applyIntent, emptyState, parseIntent, put, sweepBooking, sweepStale } from '@stint/shared';
+import { DEFAULT_STALE_CUTOFF_MS, applyEffects, applyIntent, emptyState, parseIntent, put, ruleContext, sweepBooking, sweepStale } from '@stint/shared';
 import type { Actor, Effect, Millis, State, TableName } from '@stint/shared';
 import type { StoredDecision } from './sim-server.ts';
 
@@ -51,9 +51,15 @@ const COMPARED: readonly Exclude<TableName, 'audit_log'>[] = [
 
 export class Oracle {
   state: State = emptyState();
+  /** The server's STALE_CUTOFF_S in ms (it changes when a seed resets the server). */
+  private readonly staleCutoffMs: () => Millis;
   /** Intent ids in the order the server first decided them. */
   readonly order: string[] = [];
   readonly decided = new Map<string, StoredDecision>();
+
+  constructor(staleCutoffMs: () => Millis = () => DEFAULT_STALE_CUTOFF_MS) {
+    this.staleCutoffMs = staleCutoffMs;
+  }
 
   /** Folds one newly decided intent; returns a failure message or null. */
   apply(raw: { readonly id: string } & Readonly<Record<string, unknown>>, actor: Actor, zone: string, stored: StoredDecision): string | null {
@@ -67,13 +73,18 @@ export class Oracle {
     if (stored.effective_at === null) {
       return `intent ${raw.id} (${parsed.value.kind}) was ${stored.status} ${stored.code ?? ''} without an effective time: rejected outside the rules`;
     }
-    const result = applyIntent(this.state, parsed.value, {
-      now: stored.effective_at,
-      actor,
-      zone,
-      offline: stored.time_source !== 'server',
-      newId: (tag) => `${raw.id}:${tag}`,
-    });
+    const result = applyIntent(
+      this.state,
+      parsed.value,
+      ruleContext(raw.id, {
+        now: stored.effective_at,
+        actor,
+        zone,
+        offline: stored.time_source !== 'server',
+        serverNow: stored.received_at,
+        staleCutoffMs: this.staleCutoffMs(),
+      }),
+    );
     const serverAccepted = stored.status !== 'rejected';
     if (result.ok !== serverAccepted) {
       const fold = result.ok ? 'accepts' : `rejects ${result.error.code} (${result.error.message})`;
@@ -90,10 +101,10 @@ export class Oracle {
    * A scheduler period at `now`, folded with the shared references of the
    * server's set-based sweeps: sweepStale (the stale-session sweep) and
    * sweepBooking (the booking sweep). Audit rows of sweeps are not compared
-   * (the SQL writes its own, named `stale:<session>`).
+   * (the SQL writes its own, named `stale:<session>@<time>`).
    */
   sweep(now: Millis, staleCutoffMs: Millis): void {
-    const ctx = { now, actor: { user_id: 'scheduler', role: 'admin' as const }, zone: 'UTC', offline: false, newId: (tag: string) => `sweep:${tag}` };
+    const ctx = { ...ruleContext('sweep', { now, actor: { user_id: 'scheduler', role: 'admin' } }), newId: (tag: string) => `sweep:${tag}` };
     this.state = applyEffects(this.state, sweepStale(this.state, staleCutoffMs, ctx).filter((e) => e.table !== 'audit_log'));
     const bookings: Effect[] = [];
     for (const booking of this.state.bookings.values()) {

@@ -81,6 +81,8 @@ export interface StoredDecision {
   readonly code: string | null;
   readonly effective_at: number | null;
   readonly time_source: 'server' | 'device' | 'clamped' | null;
+  /** When the server recorded it: late evidence within the cutoff of it reopens a session. */
+  readonly received_at: number;
 }
 
 export interface Snapshot {
@@ -178,7 +180,7 @@ export class SimServer {
       const [tables, audit, applied, consistency] = await Promise.all([
         Promise.all(RULE_TABLES.map((table) => selectRows(tx, table))),
         tx`SELECT * FROM audit_log WHERE starts_with(id, ${auditPrefix})`,
-        tx<RawDecision[]>`SELECT id, user_id, device_id, kind, status, code, effective_at, time_source FROM applied_intents`,
+        tx<RawDecision[]>`SELECT id, user_id, device_id, kind, status, code, effective_at, time_source, received_at FROM applied_intents`,
         checkConsistency(tx),
       ]);
       const rows: Record<string, unknown[]> = { audit_log: readRows('audit_log', audit) };
@@ -187,7 +189,7 @@ export class SimServer {
       });
       return {
         state: stateFrom(rows as StateRows),
-        applied: new Map(applied.map((raw) => [raw.id, { ...raw, effective_at: toMillisOrNull(raw.effective_at) }])),
+        applied: new Map(applied.map((raw) => [raw.id, { ...raw, effective_at: toMillisOrNull(raw.effective_at), received_at: raw.received_at.getTime() }])),
         consistency,
       };
     });
@@ -210,8 +212,9 @@ function simConfig(settings: ServerSettings): Config {
   return loadConfig(env, '/tmp');
 }
 
-interface RawDecision extends Omit<StoredDecision, 'effective_at'> {
+interface RawDecision extends Omit<StoredDecision, 'effective_at' | 'received_at'> {
   readonly effective_at: Date | null;
+  readonly received_at: Date;
 }
 
 /** The crash fault (see the module comment); idempotent. */

@@ -60,6 +60,7 @@ export async function randomStep(sim: StepContext): Promise<void> {
     [1.5, () => restartServer(sim)],
     [3, () => schedulerPeriod(sim)],
     [1, () => dismiss(sim, any())],
+    [3, () => offlineStretch(sim, any())],
   ];
   if (queued.length > 0) steps.push([24, () => deliver(sim, rng.pick(queued))]);
   if (sim.courier.strays.length > 0) steps.push([1.5, () => sim.courier.deliverStray()]);
@@ -81,11 +82,52 @@ async function act(sim: StepContext, device: SimDevice): Promise<void> {
     });
     if (choice === null) continue;
     const result = await engine.act(choice.kind, choice.args as never);
-    if (result.accepted) device.journaled.push(result.id);
+    if (result.accepted) journaled(device, choice.kind, result);
     const verdict = result.accepted ? 'journaled' : `refused locally ${result.error.code}`;
     sim.log.count(`act ${choice.kind} ${verdict}`);
     sim.log.log(`${device.name} act ${choice.kind} ${JSON.stringify(choice.args)} → ${verdict}${result.accepted ? ` ${result.id}` : ''}`);
   }
+}
+
+/**
+ * A worker's phone out of signal for a long stretch, the app open (DESIGN
+ * §3.1): it beats for every session its view shows open, every so often
+ * within the cutoff — and now and then it sleeps longer than the cutoff —
+ * while the server's scheduler sweeps. It may come back online at the end.
+ */
+async function offlineStretch(sim: StepContext, device: SimDevice): Promise<void> {
+  const engine = device.engine;
+  if (engine === null || device.actor.role !== 'worker') return;
+  const { rng } = sim;
+  const cutoff = sim.server.staleCutoffMs;
+  device.partitioned = true;
+  const beats = rng.between(3, 15);
+  sim.log.count('offline stretch');
+  sim.log.log(`${device.name} works out of signal: ${beats} beats`);
+  for (let i = 0; i < beats; i++) {
+    const asleep = rng.chance(0.15);
+    const gap = asleep ? cutoff + rng.between(1, 2 * cutoff) : rng.between(Math.floor(cutoff / 6), Math.floor(cutoff * 0.9));
+    sim.server.clock.advance(gap);
+    if (asleep) sim.log.count('phone asleep past the cutoff');
+    const view = engine.view.getSnapshot();
+    for (const session of view.work_sessions.values()) {
+      if (session.user_id !== device.actor.user_id || session.ended_at !== null) continue;
+      const result = await engine.act('work.heartbeat', { task_id: session.task_id });
+      if (result.accepted) journaled(device, 'work.heartbeat', result);
+      sim.log.log(`${device.name} beats on ${session.task_id} after ${Math.round(gap / SECOND)}s${asleep ? ' (slept)' : ''} → ${result.accepted ? `journaled ${result.id}${result.replaced === undefined ? '' : ` for ${result.replaced}`}` : `refused locally ${result.error.code}`}`);
+    }
+    if (rng.chance(0.3)) await schedulerPeriod(sim);
+  }
+  if (rng.chance(0.6)) {
+    device.partitioned = false;
+    sim.log.log(`${device.name} is back in signal`);
+  }
+}
+
+function journaled(device: SimDevice, kind: string, result: { readonly id: string; readonly replaced?: string }): void {
+  device.journaled.push(result.id);
+  if (kind === 'work.heartbeat') device.beats.add(result.id);
+  if (result.replaced !== undefined) device.replaced.add(result.replaced);
 }
 
 async function drain(sim: StepContext, device: SimDevice): Promise<void> {

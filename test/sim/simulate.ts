@@ -19,7 +19,8 @@
  *     every device's view is a possible state.
  *  2. On every delivery: answers equal stored outcomes, the fold agrees with
  *     every verdict, effective times respect DESIGN §3 (sim-courier.ts).
- *  3. At the end: I9 and the views (sim-final.ts).
+ *  3. At the end: I9 and the views (sim-final.ts); no evidence of work lost
+ *     and no time invented, judged from what the devices observed (sim-evidence.ts).
  *
  * Determinism: all randomness comes from the seed; the server clock and the
  * device clocks are virtual; drain passes run only when the simulator starts
@@ -33,6 +34,7 @@ import type { Rng } from './prng.ts';
 import { snapshotViolations, viewViolations } from './sim-checks.ts';
 import { Courier } from './sim-courier.ts';
 import type { SimDevice } from './sim-device.ts';
+import { evidenceViolations } from './sim-evidence.ts';
 import { finalViolations } from './sim-final.ts';
 import { SimFailure, SimLog } from './sim-log.ts';
 import { SimNetwork } from './sim-network.ts';
@@ -105,7 +107,7 @@ class Simulation implements StepContext {
   readonly rng: Rng;
   readonly actRng: Rng;
   readonly network = new SimNetwork();
-  readonly oracle = new Oracle();
+  readonly oracle: Oracle;
   readonly log = new SimLog();
   readonly courier: Courier;
   devices: readonly SimDevice[] = [];
@@ -123,6 +125,7 @@ class Simulation implements StepContext {
     this.seed = seed;
     this.rng = createRng(seed);
     this.actRng = this.rng.fork('acts');
+    this.oracle = new Oracle(() => server.staleCutoffMs);
     this.courier = new Courier(server, this.oracle, this.rng.fork('network'), this.log);
     this.prefix = `s${seed}-`;
     this.hangMs = options.hangMs ?? 15_000;
@@ -260,7 +263,7 @@ class Simulation implements StepContext {
     const snapshot = this.last;
     if (snapshot === null) throw new SimFailure('no snapshot at the end');
     for (const device of this.devices) this.replicate(device);
-    const violations = await finalViolations(this.devices, snapshot);
+    const violations = [...(await finalViolations(this.devices, snapshot)), ...(await evidenceViolations(this.server.sql, snapshot.state))];
     if (violations.length > 0) this.fail(violations);
     const pruned = this.devices.reduce((n, d) => n + d.pruned.length, 0);
     for (let i = 0; i < pruned; i++) this.log.count('settled row pruned');
