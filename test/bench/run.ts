@@ -14,6 +14,8 @@
  *      raw IndexedDB put, interleaved; 2,000 intents queued offline, from
  *      reconnect to all confirmed and to the Zero replica showing them all
  *      (test/engine/bench-engine.ts);
+ *  (e) an 8-hour offline day (offline-day.ts): journal rows, pushes,
+ *      reconnect → confirmed, seconds lost to the stale sweep;
  *  (d) propagation device A → device B through a real zero-cache: the
  *      engine's act until B's engine view shows it, next to the same change
  *      as a bare Zero custom mutation until B's replica shows it, interleaved
@@ -29,15 +31,16 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { DEFAULT_TOLERANCE_MS, toIso } from '@stint/shared';
+import { toIso } from '@stint/shared';
 import type { IntentArgs, IntentKind, PushResponse } from '@stint/shared';
-import { executeIntent } from '../../server/src/intents/execute.ts';
+import { executeIntent, intentTiming } from '../../server/src/intents/execute.ts';
 import { drainAgainstServer, viewLatency } from '../engine/bench-engine.ts';
 import type { QueuedDrain, ViewLatency } from '../engine/bench-engine.ts';
 import { startHarness } from './harness.ts';
 import type { BenchUser, Harness } from './harness.ts';
 import { elapsedMs, now, round, summarise, timed } from './stats.ts';
 import type { LatencySummary } from './stats.ts';
+import { offlineDay, offlineDayLines } from './offline-day.ts';
 import { benchStaleSweep, staleSweepLines } from './stale-sweep.ts';
 import { startBenchZeroCache, zeroPropagation } from './zero-propagation.ts';
 import type { Propagation } from './zero-propagation.ts';
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
   const started = now();
   const h = await startHarness();
   try {
+    const day = await offlineDay(h);
     const actToView = await viewLatency();
     // The same drain with no zero-cache running: what replication costs the drain on this machine.
     const drainAlone = await drainAgainstServer(h);
@@ -105,10 +109,12 @@ async function main(): Promise<void> {
       },
       engine: { act_to_view: actToView, queued_drain: queuedDrain, queued_drain_without_zero_cache: drainAlone },
       zero_propagation: propagation,
+      offline_day: day,
       stale_sweep: staleSweep,
       wall_s: round(elapsedMs(started) / 1000, 1),
     };
     printTable(results);
+    process.stdout.write(`\n${offlineDayLines(day).join('\n')}\n`);
     process.stdout.write(`\n${staleSweepLines(staleSweep).join('\n')}\n`);
     await mkdir(new URL('.', RESULTS), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -140,7 +146,7 @@ async function checklistRecompute(h: Harness): Promise<{ executor: LatencySummar
           actor: { user_id: h.worker.id, role: h.worker.role },
           deviceId: 'bench',
           zone: 'UTC',
-          timing: { receivedAt: at, offsetMs: 0, sentAt: at, lookBackMs: h.config.LOOK_BACK_S * 1000, toleranceMs: DEFAULT_TOLERANCE_MS },
+          timing: intentTiming(h.config, at, at),
         }),
       );
       if (executed.outcome.status === 'rejected') throw new Error(`checklist.set_status rejected: ${executed.outcome.code} ${executed.outcome.message}`);
@@ -303,7 +309,7 @@ function printTable(r: Results): void {
     '',
     '(c) client engine (latency, ms)',
     line(['', 'p50', 'p95', 'p99', 'samples']),
-    line(['act(work.heartbeat) → local view updated', e.act_to_view.act.p50_ms, e.act_to_view.act.p95_ms, e.act_to_view.act.p99_ms, e.act_to_view.act.samples]),
+    line(['act(work.pause|start) → local view updated', e.act_to_view.act.p50_ms, e.act_to_view.act.p95_ms, e.act_to_view.act.p99_ms, e.act_to_view.act.samples]),
     line(['one raw IndexedDB put (fake-indexeddb), same run', e.act_to_view.raw_put.p50_ms, e.act_to_view.raw_put.p95_ms, e.act_to_view.raw_put.p99_ms, e.act_to_view.raw_put.samples]),
     line(['ratio act / raw put', e.act_to_view.ratio_p50, '', e.act_to_view.ratio_p99]),
     line(['', 'ms', 'intents/s']),

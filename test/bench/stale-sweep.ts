@@ -203,13 +203,14 @@ async function buildDataSet(sql: Sql, at: number): Promise<void> {
              FROM generate_series(0, ${TASKS - 1}) t`;
     await tx`INSERT INTO user_task_totals (user_id, task_id, accumulated_ms, updated_at)
              SELECT claimed_by, id, time_spent_ms, updated_at FROM tasks WHERE id LIKE 'sweep-t%' AND time_spent_ms > 0`;
-    await tx`INSERT INTO work_sessions (id, task_id, user_id, started_at, last_heartbeat_at, ended_at, ended_reason, zone, offline, created_at)
+    await tx`INSERT INTO work_sessions (id, task_id, user_id, started_at, last_heartbeat_at, ended_at, ended_reason, zone, offline, created_at, closed_at)
              SELECT 'sweep-s' || i, 'sweep-t' || (i % ${TASKS}), 'sweep-u' || ((i % ${TASKS}) % ${USERS}),
                     ${base}::timestamptz + (i / ${TASKS}) * interval '10 minutes',
                     ${base}::timestamptz + (i / ${TASKS}) * interval '10 minutes' + interval '5 minutes',
                     ${base}::timestamptz + (i / ${TASKS}) * interval '10 minutes' + interval '5 minutes',
                     'pause', 'UTC', false,
-                    ${base}::timestamptz + (i / ${TASKS}) * interval '10 minutes'
+                    ${base}::timestamptz + (i / ${TASKS}) * interval '10 minutes',
+                    ${base}::timestamptz + (i / ${TASKS}) * interval '10 minutes' + interval '5 minutes'
              FROM generate_series(0, ${closed - 1}) i`;
     await tx`INSERT INTO work_sessions (id, task_id, user_id, started_at, last_heartbeat_at, ended_at, ended_reason, zone, offline, created_at)
              SELECT 'sweep-open-' || t, 'sweep-t' || t, 'sweep-u' || (t % ${USERS}), ${openStart}, ${openHeartbeat}, NULL, NULL, 'UTC', false, ${openStart}
