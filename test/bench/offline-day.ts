@@ -57,9 +57,10 @@ export async function offlineDay(h: Harness): Promise<OfflineDay> {
   });
   try {
     const tasks = Array.from({ length: SESSIONS }, (_, i) => `day-${randomUUID()}-${i}`);
+    // Through this app, so the tasks live on the simulated clock too.
     for (const task_id of tasks) {
-      await h.request('POST', '/api/v1/tasks', h.supervisor.token, { id: task_id, title: 'Inspect a line' }, 201);
-      await h.request('POST', `/api/v1/tasks/${task_id}/claim`, h.worker.token, undefined);
+      await call(http.url, 'POST', '/api/v1/tasks', h.supervisor.token, { id: task_id, title: 'Inspect a line' });
+      await call(http.url, 'POST', `/api/v1/tasks/${task_id}/claim`, h.worker.token);
     }
     await device.replica.refresh();
     await must(device.engine.act('work.start', { task_id: tasks[0]! }));
@@ -122,6 +123,15 @@ export function offlineDayLines(day: OfflineDay): string[] {
     `an 8-hour offline day: ${day.sessions} sessions, ${day.beats} beats → ${day.journal_rows} journal rows (${day.journal_rows_per_session} per session; goal ≤ 3)`,
     `  reconnect → confirmed ${day.reconnect_to_confirmed_ms} ms in ${day.pushes} push(es) (goal ≤ 1,000 ms); worked ${day.worked_s} s, recorded ${day.recorded_s} s, lost ${day.lost_s} s (goal 0)`,
   ];
+}
+
+async function call(base: string, method: string, path: string, token: string, body?: unknown): Promise<void> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
 }
 
 async function must(result: Promise<{ accepted: boolean }>): Promise<void> {
