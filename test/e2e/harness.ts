@@ -12,18 +12,21 @@
  *   await screenshot(page, 'worker-home');              // test-results/screenshots/worker-home.png
  *   const state = await suite.stack.serverState();      // every synced row, shared row types
  *
+ *   browserSuite({ env: { STALE_CUTOFF_S: '5', SCHEDULER_INTERVAL_S: '1' } })   // the server's environment, as npm start reads it
+ *
  * Invariants:
  *  1. The browser talks to exactly what `npm start` serves: the built app
  *     (built here once per run when client/dist is missing or older than its
  *     sources, scripts/build-client.mjs), the real app with the real clock
- *     (browser and server agree on time, as on a phone), and a real
+ *     (browser and server agree on time, as on a phone), its scheduler (the
+ *     stale sweep, the booking sweep) running as main.ts runs it, and a real
  *     zero-cache whose port the app announces at /api/zero/config.
  *  2. Each stack has its own database and zero-cache app id, so e2e files
  *     can run in parallel with each other and with the rest of the suite.
  *  3. Every browser context starts empty (no storage, no service worker):
  *     one context is one device.
- *  4. `close()` stops zero-cache (its whole process tree), the HTTP server
- *     and drops the database; nothing outlives the file.
+ *  4. `close()` stops the scheduler, zero-cache (its whole process tree),
+ *     the HTTP server and drops the database; nothing outlives the file.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,8 +44,12 @@ import { createApp } from '../../server/src/app.ts';
 import type { App } from '../../server/src/app.ts';
 import { systemClock } from '../../server/src/clock.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import type { Config } from '../../server/src/config.ts';
 import type { Sql } from '../../server/src/db/sql.ts';
 import { createLogger } from '../../server/src/log.ts';
+import { createMetrics } from '../../server/src/metrics/metrics.ts';
+import { schedulerJobs } from '../../server/src/scheduler/jobs.ts';
+import { startScheduler } from '../../server/src/scheduler/scheduler.ts';
 import { createTestDatabase } from '../../server/src/testing/create-test-database.ts';
 import type { TestDatabase } from '../../server/src/testing/create-test-database.ts';
 import { TEST_ADMIN_TOKEN } from '../../server/src/testing/test-app.ts';
@@ -101,6 +108,12 @@ export interface StackOptions {
   readonly clientDir?: string;
   /** Server log level; default 'warn'. */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * The server's environment as `npm start` reads it (server/src/config.ts),
+   * e.g. `{ STALE_CUTOFF_S: '3', SCHEDULER_INTERVAL_S: '1' }` for a stale
+   * sweep a test can wait for; ADMIN_TOKEN and ZERO_PORT are the harness's own.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -113,8 +126,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (logs.length > 500) logs.shift();
     },
   });
-  const appFor = (env: Record<string, string>): App =>
-    createApp({ sql: db.sql, config: loadConfig({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env }, '/tmp'), clock: systemClock, logger, clientDir });
+  const metrics = createMetrics();
+  const configFor = (env: Record<string, string>): Config => loadConfig({ ...options.env, ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env }, '/tmp');
+  const appFor = (env: Record<string, string>): App => createApp({ sql: db.sql, config: configFor(env), clock: systemClock, logger, metrics, clientDir });
 
   const db: TestDatabase = await createTestDatabase();
   const stops: (() => Promise<void>)[] = [() => db.drop()];
@@ -131,6 +145,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const zeroCache = await startTestZeroCache(db, http.url);
     stops.push(() => zeroCache.stop());
     app = appFor({ ZERO_PORT: String(zeroCache.port) });
+    // As main.ts: stale work sessions and bookings every SCHEDULER_INTERVAL_S; stopped first (stops run in reverse).
+    const config = configFor({});
+    const scheduler = startScheduler({
+      jobs: schedulerJobs({ sql: db.sql, config, clock: systemClock, logger, metrics }),
+      intervalMs: config.SCHEDULER_INTERVAL_S * 1000,
+      logger,
+    });
+    stops.push(() => scheduler.stop());
 
     const request = async (method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<AdminResponse> => {
       const headers: Record<string, string> = {};

@@ -9,7 +9,8 @@ import { INTENT_KINDS } from '@stint/shared';
 import type { IntentArgs, IntentKind } from '@stint/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { checkConsistency } from '../db/consistency.ts';
-import { selectRow } from '../db/rows.ts';
+import { selectRow, selectRows } from '../db/rows.ts';
+import { sweepStaleSessions } from '../scheduler/stale-sessions.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
 import { intentAt, pushOk } from './push-testing.ts';
@@ -60,6 +61,19 @@ describe('every intent kind round-trips through sync push', () => {
     await send(ana, 'task.claim', { task_id: task });
     await send(ana, 'task.complete', { task_id: task });
     expect(await selectRow(db.sql, 'tasks', { id: task })).toMatchObject({ status: 'done', claimed_by: anaId });
+  });
+
+  test('work.extend after the stale sweep', async () => {
+    const task = `task-${randomUUID()}`;
+    await send(boss, 'task.create', { task_id: task, title: 'Walk the line' });
+    await send(ana, 'task.claim', { task_id: task });
+    await send(ana, 'work.start', { task_id: task });
+    const startedAt = t.clock();
+    t.clock.advance(10 * MIN);
+    await sweepStaleSessions(db.sql, t.clock(), t.config.STALE_CUTOFF_S * 1000);
+    const [session] = await selectRows(db.sql, 'work_sessions', { task_id: task });
+    await send(ana, 'work.extend', { session_id: session?.id ?? '', until: new Date(startedAt + 5 * MIN).toISOString() });
+    expect(await selectRow(db.sql, 'tasks', { id: task })).toMatchObject({ time_spent_ms: 5 * MIN });
   });
 
   test('checklist kinds', async () => {

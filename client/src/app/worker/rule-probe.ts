@@ -24,7 +24,9 @@ export interface Probe {
 export function probeOf(state: State, actor: Actor, now: Millis): Probe {
   const run = <K extends IntentKind>(kind: K, args: IntentArgs<K>) => {
     const intent = { id: 'probe', kind, args, occurred_at: '' } as Intent;
-    return applyIntent(state, intent, ruleContext(intent.id, { now, actor }));
+    // No late-evidence reach: a button offered now acts now, and the view already shows where the
+    // sweep cut a session, so no button may rest on extending it (with any cutoff, now is past it).
+    return applyIntent(state, intent, ruleContext(intent.id, { now, actor, staleCutoffMs: 0 }));
   };
   return {
     allows: (kind, args) => run(kind, args).ok,
