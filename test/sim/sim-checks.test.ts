@@ -96,6 +96,12 @@ describe('evidence of work (DESIGN §3.1)', () => {
     expect(evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN), beat('i2', T0 + 30 * MIN, T0 + 30 * 1_000), change], world())).toEqual([]);
   });
 
+  test('another session starting right at the end bounds it (soak seed 1681: a second device started the task offline)', () => {
+    const next = { ...stale, id: 'i9:session', started_at: T0 + MIN, last_heartbeat_at: T0 + MIN, ended_at: null, ended_reason: null, closed_at: null };
+    const state = applyEffects(world(), [put('work_sessions', next)]);
+    expect(evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN), beat('i2', T0 + 30 * MIN, T0 + 30 * 1_000)], state)).toEqual([]);
+  });
+
   test('an end no evidence vouches for is time invented, unless the owner claimed it', () => {
     const invented = { ...stale, ended_at: T0 + 7 * MIN };
     expect(evidenceViolationsOf([start, beat('i1', T0 + MIN, T0 + MIN)], world(invented))).toEqual([expect.stringMatching(/time invented/)]);

@@ -47,7 +47,8 @@ export function evidenceViolationsOf(intents: readonly IntentOnTask[], state: St
     const onTask = byTask.get(session.task_id) ?? [];
     const others = (sessionsByTask.get(session.task_id) ?? []).filter((s) => s.id !== session.id);
     const bounded = (from: Millis, to: Millis): boolean =>
-      others.some((s) => s.started_at > from && s.started_at <= to) ||
+      // A session starting right at the end leaves nothing to add: it bounds too.
+      others.some((s) => s.started_at >= from && s.started_at <= to) ||
       onTask.some((i) => i.kind !== 'work.heartbeat' && i.status !== 'rejected' && i.effective_at !== null && i.effective_at > from && i.effective_at <= to);
 
     for (const beat of onTask) {
