@@ -19,7 +19,7 @@ import type { ReactNode } from 'react';
 import type { IntentArgs, IntentKind, Millis, State, UserRow } from '@stint/shared';
 import type { ActResult, InboxItem, SyncStatus } from '../engine/index.ts';
 import type { Runtime } from './runtime.ts';
-import type { Session } from './session.ts';
+import type { SignIn } from './sign-in.ts';
 
 export interface Notice {
   readonly id: number;
@@ -53,8 +53,8 @@ export function useRuntime(): Runtime {
   return useStintContext().runtime;
 }
 
-export function useSession(): Session {
-  return useStintContext().runtime.session;
+export function useSignIn(): SignIn {
+  return useStintContext().runtime.signedIn;
 }
 
 export function useSignOut(): () => void {

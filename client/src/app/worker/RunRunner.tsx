@@ -23,17 +23,18 @@ export function RunRunner(props: { id: string }): ReactNode {
   const actor = useActor();
   const now = useNow(5000);
   const act = useAct();
-  const session_id = props.id;
+  // `session_id` is the run intents' name for the run.
+  const run = { session_id: props.id };
   return (
     <RunnerView
-      model={runRunnerModel(view, actor, now, session_id)}
+      model={runRunnerModel(view, actor, now, props.id)}
       onCheck={async (stepId, result, notes) => {
-        const outcome = await act('run.check', { session_id, step_id: stepId, result, ...(notes === '' ? {} : { notes }) });
+        const outcome = await act('run.check', { ...run, step_id: stepId, result, ...(notes === '' ? {} : { notes }) });
         return outcome.accepted;
       }}
-      onPause={() => void act('run.pause', { session_id })}
-      onResume={() => void act('run.resume', { session_id })}
-      onComplete={() => void act('run.complete', { session_id })}
+      onPause={() => void act('run.pause', run)}
+      onResume={() => void act('run.resume', run)}
+      onComplete={() => void act('run.complete', run)}
     />
   );
 }

@@ -19,9 +19,9 @@ export function Runs(): ReactNode {
   const act = useAct();
   const [, navigate] = useLocation();
   const start = (sopId: string): void => {
-    const session_id = crypto.randomUUID();
-    void act('run.start', { session_id, sop_id: sopId }).then((result) => {
-      if (result.accepted) navigate(`/runs/${session_id}`);
+    const runId = crypto.randomUUID();
+    void act('run.start', { session_id: runId, sop_id: sopId }).then((result) => {
+      if (result.accepted) navigate(`/runs/${runId}`);
     });
   };
   return <RunsView model={runsModel(view, actor, now)} onStart={start} />;

@@ -1,5 +1,5 @@
 /**
- * My bookings (seed 002), as mentor or student, with their live status.
+ * My bookings, as mentor or student, with their live status.
  *
  * Invariants:
  *  1. Listed: bookings where I am the mentor or the student.

@@ -1,5 +1,5 @@
 /**
- * The SOP runner (seed 001): one run, step by step. The current step comes
+ * The SOP runner: one run, step by step. The current step comes
  * from the shared run view (`runView`); the rules decide what may happen.
  *
  * Invariants:

@@ -1,5 +1,5 @@
 /**
- * Procedures (seed 001): the confirmed SOPs I can start and my runs.
+ * Procedures: the confirmed SOPs I can start and my runs.
  *
  * Invariants:
  *  1. An SOP is listed when it is live and has a confirmed version (the one

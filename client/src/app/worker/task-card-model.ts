@@ -16,7 +16,7 @@ import type { Actor, ChecklistItemRow, Millis, State, TaskRow, TaskStatus, WorkS
 import type { Probe } from './rule-probe.ts';
 
 export interface ChecklistSummary {
-  /** Seed 004's derived status of the task. */
+  /** The status the task's checklist derives. */
   readonly derived: ChecklistStatus;
   /** Live items marked done. */
   readonly done: number;

@@ -54,7 +54,7 @@ describe('task detail model', () => {
     expect(model?.actions.release).toBe(false);
   });
 
-  test('seed 004: a checklist task shows the derived status with its counts and offers no manual status', () => {
+  test('a checklist task shows the derived status with its counts and offers no manual status', () => {
     const state = withChecklist()
       .as(ANA, T0 + MIN)
       .act('task.claim', { task_id: 't1' })

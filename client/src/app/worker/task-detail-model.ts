@@ -1,11 +1,11 @@
 /**
- * One task in full (issue 6 item 1): status, work state, my live time,
+ * One task in full: status, work state, my live time,
  * start/pause, manual status changes for atomic tasks, the checklist with a
  * status control per item, complete and release.
  *
  * Invariants:
  *  1. Manual status options exist only for atomic tasks; a task with live
- *     items shows its derived status and offers none (seed 004, I6).
+ *     items shows its derived status and offers none (I6).
  *  2. Every option (task status, item status, action) is offered only when
  *     the shared rules accept it now and it would change something.
  *  3. Deleted checklist items are not shown; items come by position.

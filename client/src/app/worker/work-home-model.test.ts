@@ -52,7 +52,7 @@ describe('work home model', () => {
     expect(at5.my_tasks[0]?.actions.start).toBe(false);
   });
 
-  test('seed 003: several tasks run at once, oldest first, each timer adds my accumulated time on that task', () => {
+  test('several tasks run at once, oldest first, each timer adds my accumulated time on that task', () => {
     const state = tasks()
       .as(ANA, T0 + MIN)
       .act('task.claim', { task_id: 't1' })

@@ -1,6 +1,6 @@
 /**
- * The worker's home (issue 6 item 1): "Now Working" (one live timer per open
- * session of mine, seed 003), my claimed tasks and the open pool.
+ * The worker's home: "Now Working" (one live timer per open work session
+ * of mine), my claimed tasks and the open pool.
  *
  * Invariants:
  *  1. Now Working lists exactly my open sessions (`activeSessionsOf`), oldest

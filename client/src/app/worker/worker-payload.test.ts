@@ -1,5 +1,5 @@
 /**
- * Issue 6 item 5: rows reach the worker views as JSON (Zero / REST rows,
+ * Rows reach the worker views as JSON (Zero / REST rows,
  * snake_case, epoch-ms numbers). Each view's payload goes through the shared
  * row schemas into its model; a malformed payload is refused, never shown.
  */
