@@ -32,9 +32,9 @@ export interface ChecklistItemModel {
 }
 
 export interface TaskDetailModel extends TaskCardModel {
-  readonly claimed_by: string | null;
+  readonly claimedBy: string | null;
   /** Empty for a task whose status is derived (invariant 1). */
-  readonly status_options: readonly StatusOption<TaskStatus>[];
+  readonly statusOptions: readonly StatusOption<TaskStatus>[];
   readonly items: readonly ChecklistItemModel[];
 }
 
@@ -43,7 +43,7 @@ export function taskDetailModel(state: State, actor: Actor, now: Millis, taskId:
   if (task === undefined) return null;
   const probe = probeOf(state, actor, now);
   const card = taskCardModel(state, actor, now, task, probe);
-  const status_options =
+  const statusOptions =
     card.checklist === null
       ? TASK_STATUSES.map((status) => ({
           status,
@@ -61,7 +61,7 @@ export function taskDetailModel(state: State, actor: Actor, now: Millis, taskId:
       allowed: status !== item.status && probe.changes('checklist.set_status', { checklist_item_id: item.id, status }),
     })),
   }));
-  return { ...card, claimed_by: task.claimed_by, status_options, items };
+  return { ...card, claimedBy: task.claimed_by, statusOptions, items };
 }
 
 /** The status one tap on an item's big button moves it to: done, or back to planned when it is done. */

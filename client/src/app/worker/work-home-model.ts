@@ -19,44 +19,44 @@ import { taskCardModel } from './task-card-model.ts';
 import type { TaskCardModel } from './task-card-model.ts';
 
 export interface NowWorkingEntry {
-  readonly task_id: string;
+  readonly taskId: string;
   /** The task's title, or null when the task row is not (yet) in the view. */
   readonly title: string | null;
-  readonly started_at: Millis;
-  readonly accumulated_ms: number;
-  /** accumulated + time since started_at, at `now`. */
-  readonly elapsed_ms: number;
+  readonly startedAt: Millis;
+  readonly accumulatedMs: number;
+  /** accumulated + time since startedAt, at `now`. */
+  readonly elapsedMs: number;
 }
 
 export interface WorkHomeModel {
-  readonly now_working: readonly NowWorkingEntry[];
-  readonly my_tasks: readonly TaskCardModel[];
-  readonly open_pool: readonly TaskCardModel[];
+  readonly nowWorking: readonly NowWorkingEntry[];
+  readonly myTasks: readonly TaskCardModel[];
+  readonly openPool: readonly TaskCardModel[];
 }
 
 export function workHomeModel(state: State, actor: Actor, now: Millis): WorkHomeModel {
   const probe = probeOf(state, actor, now);
   const openSessions = rowsOfTable(state, 'work_sessions').filter((s) => s.ended_at === null);
-  const now_working = activeSessionsOf(actor.user_id, openSessions, rowsOfTable(state, 'user_task_totals')).map((active) => {
+  const nowWorking = activeSessionsOf(actor.user_id, openSessions, rowsOfTable(state, 'user_task_totals')).map((active) => {
     const session = openSessions.find((s) => s.task_id === active.task_id && s.user_id === actor.user_id) ?? null;
     return {
-      task_id: active.task_id,
+      taskId: active.task_id,
       title: state.tasks.get(active.task_id)?.title ?? null,
-      started_at: active.started_at,
-      accumulated_ms: active.accumulated_ms,
-      elapsed_ms: elapsedMs(active.accumulated_ms, session, now),
+      startedAt: active.started_at,
+      accumulatedMs: active.accumulated_ms,
+      elapsedMs: elapsedMs(active.accumulated_ms, session, now),
     };
   });
   const tasks = rowsOfTable(state, 'tasks');
-  const my_tasks = tasks
+  const myTasks = tasks
     .filter((task) => task.claimed_by === actor.user_id)
     .map((task) => taskCardModel(state, actor, now, task, probe))
     .sort((a, b) => Number(b.running) - Number(a.running) || doneLast(a) - doneLast(b) || byTitle(a, b));
-  const open_pool = tasks
+  const openPool = tasks
     .filter((task) => task.claimed_by === null && task.status !== TaskStatus.done && task.status !== TaskStatus.skipped)
     .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((task) => taskCardModel(state, actor, now, task, probe));
-  return { now_working, my_tasks, open_pool };
+  return { nowWorking, myTasks, openPool };
 }
 
 function doneLast(card: TaskCardModel): number {
