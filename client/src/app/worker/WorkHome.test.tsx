@@ -92,4 +92,11 @@ describe('work home', () => {
     expect(within(mine).queryByTestId('claim')).toBeNull();
     expect(screen.getByTestId('now-working').dataset['count']).toBe('0');
   });
+
+  test('a task in the open pool shows Claim and never Complete or Release', async () => {
+    const state = world().as(SUP, T0).act('task.create', { task_id: 'a', title: 'Poda' }).state;
+    await renderWithI18n(<WorkHomeView model={workHomeModel(state, ANA, T0)} onAction={() => {}} />);
+    const pool = screen.getByTestId('open-pool');
+    expect(within(pool).getAllByRole('button').map((button) => button.dataset['testid'])).toEqual(['claim']);
+  });
 });

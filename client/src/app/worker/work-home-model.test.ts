@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ChecklistStatus, WorkState } from '@stint/shared';
 import { ANA, LUIS, SUP, T0, world } from './testing.ts';
-import { workHomeModel } from './work-home-model.ts';
+import { poolCard, workHomeModel } from './work-home-model.ts';
 
 const MIN = 60_000;
 
@@ -23,6 +23,13 @@ describe('work home model', () => {
     expect(model.myTasks).toEqual([]);
     expect(model.openPool.map((c) => c.id)).toEqual(['t1', 't2', 't3']);
     expect(model.openPool.every((c) => c.actions.claim && !c.actions.start && !c.actions.release)).toBe(true);
+  });
+
+  test('a pool entry offers claim and start only, whatever the rules would accept of an unclaimed task', () => {
+    const [card] = workHomeModel(tasks().state, ANA, T0 + MIN).openPool;
+    expect(card?.actions).toEqual({ claim: true, start: false, release: false, pause: false, complete: false });
+    const everything = { claim: true, release: true, start: true, pause: true, complete: true };
+    expect(card === undefined ? null : poolCard({ ...card, actions: everything }).actions).toEqual({ claim: true, start: true, release: false, pause: false, complete: false });
   });
 
   test('a claimed task leaves the pool for my tasks, where start and release are offered but not claim', () => {

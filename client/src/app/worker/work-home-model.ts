@@ -9,7 +9,9 @@
  *  2. My tasks are the tasks claimed by me, done ones included (until they
  *     leave the replica), running ones first.
  *  3. The open pool is every unclaimed task that is not done (nor skipped:
- *     nothing left to do there), oldest first.
+ *     nothing left to do there), oldest first. It offers claim and start
+ *     only: completing a task is for whoever claimed it (or a supervisor),
+ *     whatever a rule would accept of an unclaimed one.
  *  4. Pure: the clock comes in as `now`.
  */
 import { TaskStatus, activeSessionsOf, elapsedMs, rowsOfTable } from '@stint/shared';
@@ -55,8 +57,14 @@ export function workHomeModel(state: State, actor: Actor, now: Millis): WorkHome
   const openPool = tasks
     .filter((task) => task.claimed_by === null && task.status !== TaskStatus.done && task.status !== TaskStatus.skipped)
     .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((task) => taskCardModel(state, actor, now, task, probe));
+    .map((task) => poolCard(taskCardModel(state, actor, now, task, probe)));
   return { nowWorking, myTasks, openPool };
+}
+
+/** A pool entry: the card with claim and start, nothing else (invariant 3). */
+export function poolCard(card: TaskCardModel): TaskCardModel {
+  const { claim, start } = card.actions;
+  return { ...card, actions: { claim, start, release: false, pause: false, complete: false } };
 }
 
 function doneLast(card: TaskCardModel): number {
