@@ -10,9 +10,9 @@
  *  1. Views read state only through these hooks (useSyncExternalStore over
  *     the engine's snapshots), so every view shows the same snapshot and
  *     re-renders only when it changes.
- *  2. An act the local rules refuse is not journaled (engine invariant 1);
- *     `useAct` puts its reason in the notice line so the person sees why
- *     nothing happened.
+ *  2. An act the local rules refuse is not journaled (engine/act.ts
+ *     invariant 1); `useAct` puts its reason in the notice line so the
+ *     person sees why nothing happened.
  */
 import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';

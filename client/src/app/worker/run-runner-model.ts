@@ -9,7 +9,6 @@
  *  2. Actions (check, pause, resume, complete) are offered only when the
  *     rules accept them now; an approved (locked) run offers none.
  *  3. Checks are listed newest first, each with its step's title.
- *  4. A run (or its SOP version) not in the view gives null.
  */
 import { allSteps, runSnapshotOf, runView } from '@stint/shared';
 import type { Actor, CheckResult, Millis, State } from '@stint/shared';

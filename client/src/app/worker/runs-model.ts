@@ -7,7 +7,6 @@
  *     whether the rules would start it now (one active run per worker, I7).
  *  2. My runs are the runs whose worker is me: active ones (in progress,
  *     paused) first, then finished ones newest first.
- *  3. A run's phase is approved once it is locked, whatever its status.
  */
 import { RunStatus, newestConfirmedVersion, rowsOfTable, runSnapshotOf, runView, stepCount } from '@stint/shared';
 import type { Actor, Millis, ProcedureRunRow, State } from '@stint/shared';

@@ -9,7 +9,6 @@
  *  2. Every option (task status, item status, action) is offered only when
  *     the shared rules accept it now and it would change something.
  *  3. Deleted checklist items are not shown; items come by position.
- *  4. A task not in the view gives null (the view shows "not found").
  */
 import { CHECKLIST_STATUSES, ChecklistStatus, TASK_STATUSES, liveItems } from '@stint/shared';
 import type { Actor, Millis, State, TaskStatus } from '@stint/shared';

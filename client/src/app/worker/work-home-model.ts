@@ -12,7 +12,6 @@
  *     nothing left to do there), oldest first. It offers claim and start
  *     only: completing a task is for whoever claimed it (or a supervisor),
  *     whatever a rule would accept of an unclaimed one.
- *  4. Pure: the clock comes in as `now`.
  */
 import { TaskStatus, activeSessionsOf, elapsedMs, rowsOfTable } from '@stint/shared';
 import type { Actor, Millis, State } from '@stint/shared';
