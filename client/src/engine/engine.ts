@@ -114,6 +114,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     settle();
   });
 
+  const leadership = seekLeadership({
+    options,
+    db,
+    deviceId,
+    clock,
+    sync: () => sync,
+    setSync,
+    onRows: adopt,
+    onIdle: createPruner(db, clock, options.retainMs ?? 7 * 24 * 3_600_000),
+    closed: isClosed,
+  });
+
   // Re-read the rows whenever another tab wrote (rev moved).
   const subscription = liveQuery(() =>
     db.transaction('r', db.intents, db.meta, async () => {
@@ -127,18 +139,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (read !== null) adopt(read);
     },
     error: () => undefined,
-  });
-
-  const leadership = seekLeadership({
-    options,
-    db,
-    deviceId,
-    clock,
-    sync: () => sync,
-    setSync,
-    onRows: adopt,
-    onIdle: createPruner(db, clock, options.retainMs ?? 7 * 24 * 3_600_000),
-    closed: isClosed,
   });
 
   const acting = createActing({
