@@ -3,8 +3,8 @@
  * the views of their role. Everything after sign-in works offline.
  *
  * Invariants:
- *  1. One runtime per signed-in session; signing out closes it before the
- *     session is forgotten (the journal stays on the device, per user).
+ *  1. One runtime per sign-in; signing out closes it before the sign-in is
+ *     forgotten (the journal stays on the device, per user).
  *  2. A sign-in link (`/#token=…`) is read once and removed from the
  *     address, so the token does not linger in history.
  *  3. When the browser comes back online the engine drains at once instead
@@ -19,11 +19,11 @@ import { Route, Switch } from 'wouter';
 import { useHeartbeats } from './heartbeats.ts';
 import { startRuntime } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
-import { SignInError, clearSession, isSupervisor, loadSession, saveSession, signIn, tokenFromLocation } from './session.ts';
-import type { Session } from './session.ts';
+import { SignInError, clearSignIn, isSupervisor, loadSignIn, saveSignIn, signIn, tokenFromLocation } from './sign-in.ts';
+import type { SignIn } from './sign-in.ts';
 import { InboxView } from './shell/InboxView.tsx';
 import { Layout } from './shell/Layout.tsx';
-import { SignIn } from './shell/SignIn.tsx';
+import { SignInForm } from './shell/SignInForm.tsx';
 import { StalePromptView } from './shell/StalePrompt.tsx';
 import { StorageNotice } from './shell/StorageNotice.tsx';
 import { Persistence, dismissStorageNotice, requestPersistentStorage, storageNoticeDismissed } from './storage-persistence.ts';
@@ -36,7 +36,7 @@ import { WorkerRoutes, workerNav } from './worker/WorkerApp.tsx';
 export function App(props: { storageManager?: StorageManagerLike }): ReactNode {
   const { t } = useTranslation('common');
   const storageManager = props.storageManager ?? (navigator as { storage?: StorageManagerLike }).storage;
-  const [session, setSession] = useState<Session | null>(() => loadSession(window.localStorage));
+  const [signedIn, setSignedIn] = useState<SignIn | null>(() => loadSignIn(window.localStorage));
   const [linkPending, setLinkPending] = useState(() => tokenFromLocation(window.location) !== null);
   const [linkError, setLinkError] = useState<string | null>(null);
 
@@ -46,43 +46,43 @@ export function App(props: { storageManager?: StorageManagerLike }): ReactNode {
     window.history.replaceState(null, '', window.location.pathname + window.location.search);
     signIn(token)
       .then((next) => {
-        saveSession(window.localStorage, next);
-        setSession(next);
+        saveSignIn(window.localStorage, next);
+        setSignedIn(next);
       })
       .catch((err: unknown) => setLinkError(err instanceof SignInError ? t(`signIn.${err.reason}`) : t('signIn.unexpected')))
       .finally(() => setLinkPending(false));
   }, [t]);
 
   if (linkPending) return <Loading />;
-  if (session === null) {
+  if (signedIn === null) {
     return (
-      <SignIn
+      <SignInForm
         initialError={linkError}
         onSignedIn={(next) => {
-          saveSession(window.localStorage, next);
-          setSession(next);
+          saveSignIn(window.localStorage, next);
+          setSignedIn(next);
         }}
       />
     );
   }
   return (
-    <SessionApp
-      key={session.user.id}
-      session={session}
+    <SignedInApp
+      key={signedIn.user.id}
+      signedIn={signedIn}
       storageManager={storageManager}
       onSignOut={() => {
-        clearSession(window.localStorage);
-        setSession(null);
+        clearSignIn(window.localStorage);
+        setSignedIn(null);
       }}
     />
   );
 }
 
-function SessionApp(props: { session: Session; storageManager: StorageManagerLike | undefined; onSignOut: () => void }): ReactNode {
+function SignedInApp(props: { signedIn: SignIn; storageManager: StorageManagerLike | undefined; onSignOut: () => void }): ReactNode {
   const [runtime, setRuntime] = useState<Runtime | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [persistence, setPersistence] = useState<Persistence | null>(null);
-  const { session, storageManager, onSignOut } = props;
+  const { signedIn, storageManager, onSignOut } = props;
 
   useEffect(() => {
     let live = true;
@@ -90,12 +90,12 @@ function SessionApp(props: { session: Session; storageManager: StorageManagerLik
     return () => {
       live = false;
     };
-  }, [session, storageManager]);
+  }, [signedIn, storageManager]);
 
   useEffect(() => {
     let live: Runtime | null = null;
     let cancelled = false;
-    startRuntime(session)
+    startRuntime(signedIn)
       .then((started) => {
         if (cancelled) void started.close();
         else {
@@ -108,7 +108,7 @@ function SessionApp(props: { session: Session; storageManager: StorageManagerLik
       cancelled = true;
       if (live !== null) void live.close();
     };
-  }, [session]);
+  }, [signedIn]);
 
   if (failure !== null) return <p role="alert" className="error">{failure}</p>;
   if (runtime === null) return <Loading />;
@@ -121,10 +121,10 @@ function SessionApp(props: { session: Session; storageManager: StorageManagerLik
 
 function Running(props: { runtime: Runtime; storageRefused: boolean }): ReactNode {
   const { runtime } = props;
-  const userId = runtime.session.user.id;
-  const supervisor = isSupervisor(runtime.session);
+  const userId = runtime.signedIn.user.id;
+  const supervisor = isSupervisor(runtime.signedIn);
   const [noticeDismissed, setNoticeDismissed] = useState(() => storageNoticeDismissed(window.localStorage, userId));
-  useHeartbeats(runtime.engine, runtime.session.user.id);
+  useHeartbeats(runtime.engine, runtime.signedIn.user.id);
   useEffect(() => {
     const onOnline = (): void => void runtime.engine.sync();
     window.addEventListener('online', onOnline);

@@ -1,5 +1,5 @@
 /**
- * Seed 003's heartbeats from the app: while it is open, every active work
+ * Heartbeats from the app: while it is open, every active work
  * session of the signed-in person gets a `work.heartbeat` intent every
  * 60 s, and one at once when the page becomes visible again, is shown from
  * the back/forward cache, or the network returns (DESIGN §3.1): those are

@@ -1,5 +1,5 @@
 /**
- * English and Spanish (issue 6 item 6): the language comes from the browser
+ * English and Spanish: the language comes from the browser
  * (navigator.languages) unless the person picked one with the switch, which
  * is remembered on this device.
  *

@@ -1,7 +1,7 @@
 /**
  * Everything one signed-in person's app runs on: a Zero client and its
  * replica (the read path) and the client engine (journal, local view,
- * drain). Started once per session, closed on sign-out.
+ * drain). Started once per sign-in, closed on sign-out.
  *
  * Invariants:
  *  1. One IndexedDB journal and one Zero store per user on this device
@@ -15,10 +15,10 @@ import { createEngine, httpTransport } from '../engine/index.ts';
 import type { Engine } from '../engine/index.ts';
 import { createStintZero, ZeroReplica } from '../replica/index.ts';
 import type { Replica, StintZero } from '../replica/index.ts';
-import type { Session } from './session.ts';
+import type { SignIn } from './sign-in.ts';
 
 export interface Runtime {
-  readonly session: Session;
+  readonly signedIn: SignIn;
   readonly engine: Engine;
   readonly replica: Replica;
   readonly zero: StintZero;
@@ -26,34 +26,34 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
-  /** Origin of zero-cache; default: this page's host on the session's zero port. */
+  /** Origin of zero-cache; default: this page's host on the sign-in's zero port. */
   readonly cacheURL?: string;
 }
 
-export function zeroCacheUrl(session: Session, location: Pick<Location, 'protocol' | 'hostname'>): string {
-  const port = session.zero.port ?? 4848;
+export function zeroCacheUrl(signedIn: SignIn, location: Pick<Location, 'protocol' | 'hostname'>): string {
+  const port = signedIn.zero.port ?? 4848;
   return `${location.protocol}//${location.hostname}:${port}`;
 }
 
-export async function startRuntime(session: Session, options: RuntimeOptions = {}): Promise<Runtime> {
-  const user = { user_id: session.user.id, role: session.user.role };
+export async function startRuntime(signedIn: SignIn, options: RuntimeOptions = {}): Promise<Runtime> {
+  const user = { user_id: signedIn.user.id, role: signedIn.user.role };
   const zero = createStintZero({
-    cacheURL: options.cacheURL ?? zeroCacheUrl(session, window.location),
-    token: session.token,
+    cacheURL: options.cacheURL ?? zeroCacheUrl(signedIn, window.location),
+    token: signedIn.token,
     user,
     kvStore: 'idb',
   });
   const replica = new ZeroReplica(zero);
   const engine = await createEngine({
-    dbName: `stint-${session.user.id}`,
-    user: { id: session.user.id, role: session.user.role },
+    dbName: `stint-${signedIn.user.id}`,
+    user: { id: signedIn.user.id, role: signedIn.user.role },
     zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    transport: httpTransport({ baseUrl: '', token: session.token }),
+    transport: httpTransport({ baseUrl: '', token: signedIn.token }),
     replica,
-    staleCutoffMs: session.stale_cutoff_s * 1000,
+    staleCutoffMs: signedIn.stale_cutoff_s * 1000,
   });
   return {
-    session,
+    signedIn,
     engine,
     replica,
     zero,

@@ -1,5 +1,5 @@
 /**
- * Registers the service worker that caches the app shell (issue 6 item 4),
+ * Registers the service worker that caches the app shell,
  * so the app opens with no network after one visit. The worker itself is
  * generated at build time by vite-plugin-pwa (vite.config.ts: precache of the
  * built html/js/css/icons, navigations → cached index.html except /api,

@@ -10,16 +10,16 @@
  *  1. Views read state only through these hooks (useSyncExternalStore over
  *     the engine's snapshots), so every view shows the same snapshot and
  *     re-renders only when it changes.
- *  2. An act the local rules refuse is not journaled (engine invariant 1);
- *     `useAct` puts its reason in the notice line so the person sees why
- *     nothing happened.
+ *  2. An act the local rules refuse is not journaled (engine/act.ts
+ *     invariant 1); `useAct` puts its reason in the notice line so the
+ *     person sees why nothing happened.
  */
 import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import type { IntentArgs, IntentKind, Millis, State, UserRow } from '@stint/shared';
 import type { ActResult, InboxItem, SyncStatus } from '../engine/index.ts';
 import type { Runtime } from './runtime.ts';
-import type { Session } from './session.ts';
+import type { SignIn } from './sign-in.ts';
 
 export interface Notice {
   readonly id: number;
@@ -53,8 +53,8 @@ export function useRuntime(): Runtime {
   return useStintContext().runtime;
 }
 
-export function useSession(): Session {
-  return useStintContext().runtime.session;
+export function useSignIn(): SignIn {
+  return useStintContext().runtime.signedIn;
 }
 
 export function useSignOut(): () => void {

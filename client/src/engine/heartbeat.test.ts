@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { DEFAULT_STALE_CUTOFF_MS, HOUR, MINUTE, stateFrom, toIso } from '@stint/shared';
 import type { WorkSessionRow } from '@stint/shared';
 import { concernsTask, planBeat } from './heartbeat-evidence.ts';
-import { openJournal, readAllRows } from './journal.ts';
+import { openJournal, pendingRow, readAllRows } from './journal.ts';
 import type { JournalRow } from './journal.ts';
 import { T0, eventually, rig } from './testing/fixtures.ts';
 import type { Rig } from './testing/fixtures.ts';
@@ -251,22 +251,9 @@ describe('late evidence (DESIGN §3.1)', () => {
 
 describe('planning a beat', () => {
   const row = (seq: number, kind: JournalRow['kind'], args: unknown, extra: Partial<JournalRow> = {}): JournalRow => ({
+    ...pendingRow(`i-${seq}`, kind, args, T0 + seq * MINUTE),
     seq,
-    id: `i-${seq}`,
-    kind,
-    args,
-    occurred_at: T0 + seq * MINUTE,
-    phase: 'pending',
-    status: 'pending',
-    effective_at: null,
-    code: null,
-    message: null,
-    details: null,
-    attempts: 0,
-    last_error: null,
     created_at: T0,
-    decided_at: null,
-    dismissed_at: null,
     ...extra,
   });
   const never = (): boolean => false;

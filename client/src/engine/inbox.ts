@@ -86,3 +86,9 @@ export function inboxItems(rows: readonly JournalRow[]): InboxItem[] {
   }
   return items;
 }
+
+/** `previous` itself when it lists the same items with the same `follows`. */
+export function sameInbox(previous: readonly InboxItem[] | undefined, next: readonly InboxItem[]): readonly InboxItem[] {
+  if (previous === undefined || previous.length !== next.length) return next;
+  return previous.every((item, i) => item.id === next[i]?.id && item.follows === next[i]?.follows) ? previous : next;
+}

@@ -203,6 +203,27 @@ export async function appendIntent(db: JournalDb, row: NewJournalRow, plan?: App
   });
 }
 
+/** A new intent's row, not yet sent. */
+export function pendingRow(id: string, kind: IntentKind, args: unknown, at: Millis): NewJournalRow {
+  return {
+    id,
+    kind,
+    args,
+    occurred_at: at,
+    phase: Phase.pending,
+    status: 'pending',
+    effective_at: null,
+    code: null,
+    message: null,
+    details: null,
+    attempts: 0,
+    last_error: null,
+    created_at: at,
+    decided_at: null,
+    dismissed_at: null,
+  };
+}
+
 /** Heartbeats are made by the app, not the person (invariant 6). */
 export function isHeartbeat(row: Pick<JournalRow, 'kind'>): boolean {
   return row.kind === 'work.heartbeat';

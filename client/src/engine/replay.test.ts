@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { applyEffects, applyIntent, TASK_STATUSES } from '@stint/shared';
 import type { IntentKind, State } from '@stint/shared';
+import { pendingRow } from './journal.ts';
 import type { JournalRow } from './journal.ts';
 import { overlayOf, replay, replayContext, replayTime } from './replay.ts';
 import type { ReplayEnv } from './replay.ts';
@@ -19,25 +20,7 @@ function base(): State {
 let seq = 0;
 function row(kind: IntentKind, args: unknown, extra: Partial<JournalRow> = {}): JournalRow {
   seq += 1;
-  return {
-    seq,
-    id: `i-${seq}`,
-    kind,
-    args,
-    occurred_at: T0 + seq * 1_000,
-    phase: 'pending',
-    status: 'pending',
-    effective_at: null,
-    code: null,
-    message: null,
-    details: null,
-    attempts: 0,
-    last_error: null,
-    created_at: T0,
-    decided_at: null,
-    dismissed_at: null,
-    ...extra,
-  };
+  return { ...pendingRow(`i-${seq}`, kind, args, T0 + seq * 1_000), seq, created_at: T0, ...extra };
 }
 
 describe('overlay', () => {

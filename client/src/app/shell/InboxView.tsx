@@ -1,5 +1,5 @@
 /**
- * "Needs attention" (issue 6 item 3, I9): every rejected intent not yet
+ * "Needs attention" (I9): every rejected intent not yet
  * dismissed, with the server's reason and what the person can do about it,
  * in the person's language (the hint by error code; the server's message as
  * it sent it).

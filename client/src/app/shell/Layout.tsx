@@ -7,14 +7,14 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
-import { useNotice, useSession, useSignOut, useSyncStatus } from '../stint-context.tsx';
+import { useNotice, useSignIn, useSignOut, useSyncStatus } from '../stint-context.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import type { NavItem } from './nav.ts';
 import { SyncBar } from './SyncBar.tsx';
 
 export function Layout(props: { nav: readonly NavItem[]; notices?: ReactNode; children: ReactNode }): ReactNode {
   const { t } = useTranslation('common');
-  const session = useSession();
+  const signedIn = useSignIn();
   const signOut = useSignOut();
   const status = useSyncStatus();
   const [location] = useLocation();
@@ -25,12 +25,12 @@ export function Layout(props: { nav: readonly NavItem[]; notices?: ReactNode; ch
   }
 
   return (
-    <div className="layout" data-role={session.user.role}>
+    <div className="layout" data-role={signedIn.user.role}>
       <header className="top">
         <div className="top-row">
           <span className="brand">{t('app.name')}</span>
           <span className="who" data-testid="who">
-            {session.user.name} · {t(`role.${session.user.role}`)}
+            {signedIn.user.name} · {t(`role.${signedIn.user.role}`)}
           </span>
           <LanguageSwitch />
           <button type="button" className="link-button" onClick={confirmSignOut}>

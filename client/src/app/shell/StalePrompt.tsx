@@ -9,7 +9,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toIso } from '@stint/shared';
 import type { Millis } from '@stint/shared';
-import { useAct, useNow, useSession, useSyncStatus, useView } from '../stint-context.tsx';
+import { useAct, useNow, useSignIn, useSyncStatus, useView } from '../stint-context.tsx';
 import { formatMoment } from './format.ts';
 import { StaleAnswer, stalePromptModel, withAnswer, withRaised, withoutExpired } from './stale-prompt-model.ts';
 import type { StalePrompt, StalePromptRecord } from './stale-prompt-model.ts';
@@ -17,7 +17,7 @@ import { loadStalePrompts, saveStalePrompts } from './stale-prompt-store.ts';
 
 export function StalePromptView(): ReactNode {
   const { i18n } = useTranslation('common');
-  const userId = useSession().user.id;
+  const userId = useSignIn().user.id;
   const view = useView();
   const status = useSyncStatus();
   const now = useNow(30_000);

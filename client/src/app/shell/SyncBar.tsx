@@ -1,5 +1,5 @@
 /**
- * Always visible (issue 6 item 3): online or offline, how many changes wait
+ * Always visible: online or offline, how many changes wait
  * for the server and the age of the oldest, and the way into the inbox.
  *
  * "Online" means the browser has a network AND the server answered the last

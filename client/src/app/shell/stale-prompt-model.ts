@@ -19,7 +19,6 @@
  *     question is about a gap, so it stops where other work began.
  *  5. A work session with no gap left to claim (until ≤ its end) is not
  *     asked about.
- *  6. Pure: the clock (device time and its offset to the server) comes in.
  */
 import { EndReason, HOUR, nextSessionStart, rowsOfTable } from '@stint/shared';
 import type { Millis, State } from '@stint/shared';

@@ -9,13 +9,13 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useSearch } from 'wouter';
 import { formatDateTime } from '../shell/format.ts';
 import { useBrowserOnline } from '../shell/use-browser-online.ts';
-import { useSession, useUsers } from '../stint-context.tsx';
+import { useSignIn, useUsers } from '../stint-context.tsx';
 import { auditLines, loadAudit } from './audit-model.ts';
 import type { AuditLine, AuditLoad } from './audit-model.ts';
 import './supervisor.css';
 
 export function AuditLogView(): ReactNode {
-  const { token } = useSession();
+  const { token } = useSignIn();
   const users = useUsers();
   const online = useBrowserOnline();
   const search = useSearch();

@@ -1,13 +1,13 @@
 /**
  * Bookings for supervisors: every booking with its live status, a form to
- * book a session (`booking.create`, times in the supervisor's zone) and
- * cancel (`booking.cancel`).
+ * create one (`booking.create`, times in the supervisor's zone) and cancel
+ * (`booking.cancel`).
  */
 import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../shell/format.ts';
-import { useAct, useNow, useSession, useUsers, useView } from '../stint-context.tsx';
+import { useAct, useNow, useSignIn, useUsers, useView } from '../stint-context.tsx';
 import { bookablePeople, bookingsModel, planBooking } from './bookings-model.ts';
 import type { BookingForm, BookingLine } from './bookings-model.ts';
 import './supervisor.css';
@@ -15,10 +15,10 @@ import './supervisor.css';
 export function BookingsAdminView(): ReactNode {
   const view = useView();
   const users = useUsers();
-  const session = useSession();
+  const signedIn = useSignIn();
   const now = useNow(5_000);
   const act = useAct();
-  const actor = useMemo(() => ({ user_id: session.user.id, role: session.user.role }), [session]);
+  const actor = useMemo(() => ({ user_id: signedIn.user.id, role: signedIn.user.role }), [signedIn]);
   const lines = useMemo(() => bookingsModel(view, users, actor, now), [view, users, actor, now]);
   const people = useMemo(() => bookablePeople(users), [users]);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -1,5 +1,5 @@
 /**
- * The supervisor's views (issue 6 item 2): the live board, approvals, the
+ * The supervisor's views: the live board, approvals, the
  * audit log, bookings and reports. Reads come from Zero through the hooks;
  * every change is an intent through `useAct` (never a REST write). The audit
  * log alone is read over REST, because audit_log is not synced.

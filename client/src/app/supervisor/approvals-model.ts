@@ -1,5 +1,5 @@
 /**
- * Approvals (seed 001, I7): completed procedure runs waiting for a
+ * Approvals (I7): completed procedure runs waiting for a
  * supervisor, with their checks, and the runs already approved (locked).
  *
  * Invariants:

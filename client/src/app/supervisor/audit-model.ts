@@ -1,5 +1,5 @@
 /**
- * The audit log (API.md "Seed 001": `GET /api/v1/audit?entity_id=`), read
+ * The audit log (`GET /api/v1/audit?entity_id=`, API.md), read
  * over REST because audit_log is not synced through Zero. The body is
  * decoded with a zod schema before anything renders it.
  *

@@ -1,5 +1,5 @@
 /**
- * The live board (issue 6 item 2): who works on what right now. One entry per
+ * The live board: who works on what right now. One entry per
  * person with open work sessions, each session with its live timer; every
  * worker without one listed as idle; and the counts a supervisor scans first.
  *

@@ -1,5 +1,5 @@
 /**
- * Bookings for supervisors (seed 002, I8): every booking with its live status
+ * Bookings for supervisors (I8): every booking with its live status
  * and the names of mentor and student; creating (`booking.create`) and
  * cancelling (`booking.cancel`).
  *

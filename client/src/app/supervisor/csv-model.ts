@@ -1,5 +1,5 @@
 /**
- * The CSV export of work sessions (issue 6 item 2): one row per session with
+ * The CSV export of work sessions: one row per session with
  * UTC and local start/end, zone, seconds, end reason, offline flag, lock
  * state and whether its owner claimed time back, written with papaparse.
  *

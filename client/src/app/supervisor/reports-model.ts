@@ -1,5 +1,5 @@
 /**
- * Reports (issue 6 item 2): time per task and time per worker per local day,
+ * Reports: time per task and time per worker per local day,
  * from work sessions — closed ones, and open ones up to now — each split at
  * the local midnights of the session's own zone (day-split.ts).
  *

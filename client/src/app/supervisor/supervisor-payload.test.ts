@@ -1,5 +1,5 @@
 /**
- * Payload decoding of every supervisor view (issue 6 item 5): raw JSON rows
+ * Payload decoding of every supervisor view: raw JSON rows
  * as Zero sends them (snake_case, epoch-ms numbers) → the shared row schemas
  * → each view's model; a malformed payload is refused, never rendered.
  * The audit log's REST body has its own tests in audit-model.test.ts.

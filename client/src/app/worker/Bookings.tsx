@@ -46,24 +46,24 @@ export function BookingsView(props: {
       ) : (
         <ul className="cards cards-grid" data-testid="bookings" data-count={props.cards.length}>
           {props.cards.map((card) => {
-            const name = card.partner_name ?? t('bookings.unknownPerson');
+            const name = card.partnerName ?? t('bookings.unknownPerson');
             return (
               <li key={card.id} className="card" data-testid="booking-card" data-booking-id={card.id} data-status={card.status}>
                 <div className="card-title" data-testid="booking-time">
-                  {formatRange(card.start_time, card.end_time, locale, props.timeZone)}
+                  {formatRange(card.startTime, card.endTime, locale, props.timeZone)}
                 </div>
                 <div className="task-meta">
                   <span className={bookingBadge(card.status)} data-testid="booking-status">
                     {t(`bookings.status.${card.status}`)}
                   </span>
-                  {card.is_delayed && <span className="badge badge-warn">{t('bookings.late')}</span>}
+                  {card.isDelayed && <span className="badge badge-warn">{t('bookings.late')}</span>}
                 </div>
-                <div data-testid="booking-partner">{card.my_role === 'mentor' ? t('bookings.asMentor', { name }) : t('bookings.asStudent', { name })}</div>
-                {card.started_at !== null && (
-                  <div className="muted">{t('bookings.startedAt', { time: formatDateTime(card.started_at, locale, props.timeZone) })}</div>
+                <div data-testid="booking-partner">{card.myRole === 'mentor' ? t('bookings.asMentor', { name }) : t('bookings.asStudent', { name })}</div>
+                {card.startedAt !== null && (
+                  <div className="muted">{t('bookings.startedAt', { time: formatDateTime(card.startedAt, locale, props.timeZone) })}</div>
                 )}
-                {card.completed_at !== null && (
-                  <div className="muted">{t('bookings.completedAt', { time: formatDateTime(card.completed_at, locale, props.timeZone) })}</div>
+                {card.completedAt !== null && (
+                  <div className="muted">{t('bookings.completedAt', { time: formatDateTime(card.completedAt, locale, props.timeZone) })}</div>
                 )}
                 {(card.actions.start || card.actions.complete) && (
                   <div className="card-actions">

@@ -23,17 +23,18 @@ export function RunRunner(props: { id: string }): ReactNode {
   const actor = useActor();
   const now = useNow(5000);
   const act = useAct();
-  const session_id = props.id;
+  // `session_id` is the run intents' name for the run.
+  const run = { session_id: props.id };
   return (
     <RunnerView
-      model={runRunnerModel(view, actor, now, session_id)}
+      model={runRunnerModel(view, actor, now, props.id)}
       onCheck={async (stepId, result, notes) => {
-        const outcome = await act('run.check', { session_id, step_id: stepId, result, ...(notes === '' ? {} : { notes }) });
+        const outcome = await act('run.check', { ...run, step_id: stepId, result, ...(notes === '' ? {} : { notes }) });
         return outcome.accepted;
       }}
-      onPause={() => void act('run.pause', { session_id })}
-      onResume={() => void act('run.resume', { session_id })}
-      onComplete={() => void act('run.complete', { session_id })}
+      onPause={() => void act('run.pause', run)}
+      onResume={() => void act('run.resume', run)}
+      onComplete={() => void act('run.complete', run)}
     />
   );
 }
@@ -69,7 +70,7 @@ export function RunnerView(props: RunnerViewProps): ReactNode {
     });
   };
   const confirm = props.confirm ?? ((message: string) => window.confirm(message));
-  const done = step === null ? model.total_steps : step.position - 1;
+  const done = step === null ? model.totalSteps : step.position - 1;
   return (
     <section className="view runner" aria-labelledby="runner-title" data-testid="runner" data-run-id={model.id} data-phase={model.phase}>
       <BackLink />
@@ -77,7 +78,7 @@ export function RunnerView(props: RunnerViewProps): ReactNode {
       {model.phase === 'approved' && (
         <div className="locked-banner" role="status" data-testid="locked-banner">
           {t('runner.locked')}
-          {model.locked_at !== null && <div className="muted">{t('runner.lockedAt', { time: formatDateTime(model.locked_at, i18n.language) })}</div>}
+          {model.lockedAt !== null && <div className="muted">{t('runner.lockedAt', { time: formatDateTime(model.lockedAt, i18n.language) })}</div>}
         </div>
       )}
       <div className="row">
@@ -85,25 +86,25 @@ export function RunnerView(props: RunnerViewProps): ReactNode {
           {t(`runs.phase.${model.phase}`)}
         </span>
         <span className="spacer" />
-        <span className="run-progress" data-testid="run-progress" data-position={step?.position ?? ''} data-total={model.total_steps}>
+        <span className="run-progress" data-testid="run-progress" data-position={step?.position ?? ''} data-total={model.totalSteps}>
           {step === null
-            ? t('runs.stepsDone', { passed: model.passed_steps, total: model.total_steps })
-            : t('runs.progress', { position: step.position, total: model.total_steps })}
+            ? t('runs.stepsDone', { passed: model.passedSteps, total: model.totalSteps })
+            : t('runs.progress', { position: step.position, total: model.totalSteps })}
         </span>
       </div>
       <div className="progress-bar" aria-hidden="true">
-        <span style={{ width: `${model.total_steps === 0 ? 0 : Math.round((done / model.total_steps) * 100)}%` }} />
+        <span style={{ width: `${model.totalSteps === 0 ? 0 : Math.round((done / model.totalSteps) * 100)}%` }} />
       </div>
       {step === null ? (
         model.phase === 'completed' && <p className="card" data-testid="run-finished">{t('runner.finished')}</p>
       ) : (
-        <div className="card run-step" data-testid="run-step" data-step-id={step.id} data-requires-check={step.requires_check}>
-          <div className="muted">{step.task_title}</div>
+        <div className="card run-step" data-testid="run-step" data-step-id={step.id} data-requires-check={step.requiresCheck}>
+          <div className="muted">{step.taskTitle}</div>
           <div className="run-step-title">{step.title}</div>
-          <span className={step.requires_check ? 'badge badge-warn' : 'badge'}>{step.requires_check ? t('runner.requiresCheck') : t('runner.noCheck')}</span>
-          {model.failed_here > 0 && (
+          <span className={step.requiresCheck ? 'badge badge-warn' : 'badge'}>{step.requiresCheck ? t('runner.requiresCheck') : t('runner.noCheck')}</span>
+          {model.failedHere > 0 && (
             <p className="error" data-testid="failed-here">
-              {t('runner.failedHere', { count: model.failed_here })}
+              {t('runner.failedHere', { count: model.failedHere })}
             </p>
           )}
           {model.phase === 'paused' && <p className="muted">{t('runner.pausedHint')}</p>}
@@ -111,7 +112,7 @@ export function RunnerView(props: RunnerViewProps): ReactNode {
             <>
               <label htmlFor="check-notes">{t('runner.notes')}</label>
               <textarea id="check-notes" data-testid="check-notes" value={notes} maxLength={4000} onChange={(e) => setNotes(e.target.value)} />
-              {step.requires_check ? (
+              {step.requiresCheck ? (
                 <div className="check-buttons">
                   <button type="button" className="button button-danger" data-testid="check-fail" onClick={() => check('failed')}>
                     {t('runner.fail')}
@@ -164,9 +165,9 @@ export function RunnerView(props: RunnerViewProps): ReactNode {
             <li key={c.id} className="card" data-testid="run-check" data-result={c.result}>
               <div className="row">
                 <span className={c.result === 'passed' ? 'badge badge-ok' : 'badge badge-danger'}>{t(`runner.result.${c.result}`)}</span>
-                <span>{c.step_title}</span>
+                <span>{c.stepTitle}</span>
                 <span className="spacer" />
-                <span className="muted">{formatDateTime(c.checked_at, i18n.language)}</span>
+                <span className="muted">{formatDateTime(c.checkedAt, i18n.language)}</span>
               </div>
               {c.notes !== null && c.notes !== '' && <div className="muted">{c.notes}</div>}
             </li>

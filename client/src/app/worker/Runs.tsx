@@ -19,9 +19,9 @@ export function Runs(): ReactNode {
   const act = useAct();
   const [, navigate] = useLocation();
   const start = (sopId: string): void => {
-    const session_id = crypto.randomUUID();
-    void act('run.start', { session_id, sop_id: sopId }).then((result) => {
-      if (result.accepted) navigate(`/runs/${session_id}`);
+    const runId = crypto.randomUUID();
+    void act('run.start', { session_id: runId, sop_id: sopId }).then((result) => {
+      if (result.accepted) navigate(`/runs/${runId}`);
     });
   };
   return <RunsView model={runsModel(view, actor, now)} onStart={start} />;
@@ -33,8 +33,8 @@ export function RunsView(props: { model: RunsModel; onStart: (sopId: string) => 
   return (
     <section className="view" aria-labelledby="runs-title" data-testid="runs-view">
       <h1 id="runs-title">{t('runs.title')}</h1>
-      {model.active_run_id !== null && (
-        <Link href={`/runs/${encodeURIComponent(model.active_run_id)}`} className="button button-primary button-wide card-link" data-testid="continue-run">
+      {model.activeRunId !== null && (
+        <Link href={`/runs/${encodeURIComponent(model.activeRunId)}`} className="button button-primary button-wide card-link" data-testid="continue-run">
           <span className="row" style={{ justifyContent: 'center', minHeight: 'var(--tap)' }}>
             {t('runs.continue')}
           </span>
@@ -54,19 +54,19 @@ export function RunsView(props: { model: RunsModel; onStart: (sopId: string) => 
               </Link>
               <div className="task-meta">
                 <span className={phaseBadge(run.phase)}>{t(`runs.phase.${run.phase}`)}</span>
-                {run.position !== null && <span className="muted">{t('runs.progress', { position: run.position, total: run.total_steps })}</span>}
+                {run.position !== null && <span className="muted">{t('runs.progress', { position: run.position, total: run.totalSteps })}</span>}
               </div>
               <div className="muted">
-                {run.completed_at === null
-                  ? t('runs.startedAt', { time: formatDateTime(run.started_at, i18n.language) })
-                  : t('runs.completedAt', { time: formatDateTime(run.completed_at, i18n.language) })}
+                {run.completedAt === null
+                  ? t('runs.startedAt', { time: formatDateTime(run.startedAt, i18n.language) })
+                  : t('runs.completedAt', { time: formatDateTime(run.completedAt, i18n.language) })}
               </div>
             </li>
           ))}
         </ul>
       )}
       <h2>{t('runs.available')}</h2>
-      {model.active_run_id !== null && model.sops.length > 0 && <p className="muted">{t('runs.activeHint')}</p>}
+      {model.activeRunId !== null && model.sops.length > 0 && <p className="muted">{t('runs.activeHint')}</p>}
       {model.sops.length === 0 ? (
         <p className="empty" data-testid="sop-list" data-count={0}>
           {t('runs.availableEmpty')}
@@ -74,7 +74,7 @@ export function RunsView(props: { model: RunsModel; onStart: (sopId: string) => 
       ) : (
         <ul className="cards cards-grid" data-testid="sop-list" data-count={model.sops.length}>
           {model.sops.map((sop) => (
-            <li key={sop.sop_id} className="card" data-testid="sop-card" data-sop-id={sop.sop_id}>
+            <li key={sop.sopId} className="card" data-testid="sop-card" data-sop-id={sop.sopId}>
               <div className="card-title">{sop.title}</div>
               <div className="muted">
                 {t('runs.steps', { count: sop.steps })} · {t('runs.version', { version: sop.version })}
@@ -84,8 +84,8 @@ export function RunsView(props: { model: RunsModel; onStart: (sopId: string) => 
                   type="button"
                   className="button button-primary"
                   data-testid="start-run"
-                  disabled={!sop.can_start}
-                  onClick={() => props.onStart(sop.sop_id)}
+                  disabled={!sop.canStart}
+                  onClick={() => props.onStart(sop.sopId)}
                 >
                   {t('runs.start')}
                 </button>

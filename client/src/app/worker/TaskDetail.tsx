@@ -73,7 +73,7 @@ export function TaskDetailView(props: TaskDetailViewProps): ReactNode {
             {t('task.status')}: {t(`status.${shown}`)}
           </span>
           <span className="badge" data-testid="work-state">
-            {t(`workState.${model.work_state}`)}
+            {t(`workState.${model.workState}`)}
           </span>
           {model.checklist !== null && (
             <span className="badge badge-info" data-testid="derived-badge">
@@ -85,7 +85,7 @@ export function TaskDetailView(props: TaskDetailViewProps): ReactNode {
         <div className="row">
           <span className="muted">{t('task.myTime')}</span>
           <span className="timer" data-testid="task-elapsed" role="timer">
-            {formatDuration(model.elapsed_ms)}
+            {formatDuration(model.elapsedMs)}
           </span>
         </div>
         {actions.length > 0 && (
@@ -98,11 +98,11 @@ export function TaskDetailView(props: TaskDetailViewProps): ReactNode {
           </div>
         )}
       </div>
-      {model.status_options.length > 0 && (
+      {model.statusOptions.length > 0 && (
         <div className="card" data-testid="status-options">
           <div className="card-title">{t('task.setStatus')}</div>
           <div className="segmented" role="group" aria-label={t('task.setStatus')}>
-            {model.status_options.map((option) => (
+            {model.statusOptions.map((option) => (
               <button
                 key={option.status}
                 type="button"
@@ -174,9 +174,9 @@ function ChecklistItem(props: { item: ChecklistItemModel; onSet: (status: Checkl
 }
 
 function claimText(t: TFunction<'worker'>, model: TaskDetailModel, me: string, users: ReadonlyMap<string, UserRow>): string {
-  if (model.claimed_by === null) return t('task.unclaimed');
-  if (model.claimed_by === me) return t('task.claimedByMe');
-  const name = users.get(model.claimed_by)?.name;
+  if (model.claimedBy === null) return t('task.unclaimed');
+  if (model.claimedBy === me) return t('task.claimedByMe');
+  const name = users.get(model.claimedBy)?.name;
   return name === undefined ? t('task.claimedBySomeone') : t('task.claimedBy', { name });
 }
 

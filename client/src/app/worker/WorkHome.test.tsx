@@ -25,7 +25,7 @@ function entries() {
 
 describe('Now Working list', () => {
   test('with no open session it shows the empty state and no timer', async () => {
-    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(0), ANA, T0).now_working} onPause={() => {}} />);
+    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(0), ANA, T0).nowWorking} onPause={() => {}} />);
     expect(entries()).toHaveLength(0);
     expect(screen.getByTestId('now-working').textContent).toBe('No timer running. Start a task below.');
     expect(screen.queryByRole('timer')).toBeNull();
@@ -34,16 +34,16 @@ describe('Now Working list', () => {
   test('one entry: its timer advances with now', async () => {
     const state = running(1);
     const pause = vi.fn();
-    const view = await renderWithI18n(<NowWorkingList entries={workHomeModel(state, ANA, T0 + 3 * MIN + 5000).now_working} onPause={pause} />);
+    const view = await renderWithI18n(<NowWorkingList entries={workHomeModel(state, ANA, T0 + 3 * MIN + 5000).nowWorking} onPause={pause} />);
     expect(entries()).toHaveLength(1);
     expect(screen.getByRole('timer').textContent).toBe('2:05');
-    view.rerender(<NowWorkingList entries={workHomeModel(state, ANA, T0 + 63 * MIN + 7000).now_working} onPause={pause} />);
+    view.rerender(<NowWorkingList entries={workHomeModel(state, ANA, T0 + 63 * MIN + 7000).nowWorking} onPause={pause} />);
     expect(screen.getByRole('timer').textContent).toBe('1:02:07');
   });
 
   test('many entries: one timer each, oldest first, and each pause calls back with its own task id', async () => {
     const pause = vi.fn();
-    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(3), ANA, T0 + 10 * MIN).now_working} onPause={pause} />);
+    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(3), ANA, T0 + 10 * MIN).nowWorking} onPause={pause} />);
     const list = entries();
     expect(list.map((li) => li.dataset['taskId'])).toEqual(['t1', 't2', 't3']);
     expect(list.map((li) => within(li).getByRole('timer').textContent)).toEqual(['9:00', '8:00', '7:00']);
@@ -57,13 +57,13 @@ describe('Now Working list', () => {
 
   test('an entry whose task is not in the view yet still shows, named by its id', async () => {
     await renderWithI18n(
-      <NowWorkingList entries={[{ task_id: 'x9', title: null, started_at: T0, accumulated_ms: 0, elapsed_ms: 1000 }]} onPause={() => {}} />,
+      <NowWorkingList entries={[{ taskId: 'x9', title: null, startedAt: T0, accumulatedMs: 0, elapsedMs: 1000 }]} onPause={() => {}} />,
     );
     expect(entries()[0]?.textContent).toContain('Task x9');
   });
 
   test('in Spanish', async () => {
-    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(1), ANA, T0 + 2 * MIN).now_working} onPause={() => {}} />, 'es');
+    await renderWithI18n(<NowWorkingList entries={workHomeModel(running(1), ANA, T0 + 2 * MIN).nowWorking} onPause={() => {}} />, 'es');
     expect(screen.getByTestId('pause').textContent).toBe('Pausar');
   });
 });
@@ -91,5 +91,12 @@ describe('work home', () => {
     ]);
     expect(within(mine).queryByTestId('claim')).toBeNull();
     expect(screen.getByTestId('now-working').dataset['count']).toBe('0');
+  });
+
+  test('a task in the open pool shows Claim and never Complete or Release', async () => {
+    const state = world().as(SUP, T0).act('task.create', { task_id: 'a', title: 'Poda' }).state;
+    await renderWithI18n(<WorkHomeView model={workHomeModel(state, ANA, T0)} onAction={() => {}} />);
+    const pool = screen.getByTestId('open-pool');
+    expect(within(pool).getAllByRole('button').map((button) => button.dataset['testid'])).toEqual(['claim']);
   });
 });

@@ -35,11 +35,11 @@ export function WorkHomeView(props: { model: WorkHomeModel; onAction: (action: T
         {t('home.title')}
       </h1>
       <h2>{t('home.nowWorking')}</h2>
-      <NowWorkingList entries={model.now_working} onPause={(taskId) => onAction('pause', taskId)} />
+      <NowWorkingList entries={model.nowWorking} onPause={(taskId) => onAction('pause', taskId)} />
       <h2>{t('home.myTasks')}</h2>
-      <TaskList testId="my-tasks" cards={model.my_tasks} empty={t('home.myTasksEmpty')} onAction={onAction} />
+      <TaskList testId="my-tasks" cards={model.myTasks} empty={t('home.myTasksEmpty')} onAction={onAction} />
       <h2>{t('home.openPool')}</h2>
-      <TaskList testId="open-pool" cards={model.open_pool} empty={t('home.openPoolEmpty')} onAction={onAction} />
+      <TaskList testId="open-pool" cards={model.openPool} empty={t('home.openPoolEmpty')} onAction={onAction} />
     </section>
   );
 }
@@ -57,15 +57,15 @@ export function NowWorkingList(props: { entries: readonly NowWorkingEntry[]; onP
   return (
     <ul className="cards cards-grid" data-testid="now-working" data-count={props.entries.length}>
       {props.entries.map((entry) => (
-        <li key={entry.task_id} className="card now-working-entry" data-testid="now-working-entry" data-task-id={entry.task_id}>
-          <Link href={`/tasks/${encodeURIComponent(entry.task_id)}`} className="card-title card-link">
-            {entry.title ?? t('home.unknownTask', { id: entry.task_id })}
+        <li key={entry.taskId} className="card now-working-entry" data-testid="now-working-entry" data-task-id={entry.taskId}>
+          <Link href={`/tasks/${encodeURIComponent(entry.taskId)}`} className="card-title card-link">
+            {entry.title ?? t('home.unknownTask', { id: entry.taskId })}
           </Link>
           <span className="timer" data-testid="timer" role="timer">
-            {formatDuration(entry.elapsed_ms)}
+            {formatDuration(entry.elapsedMs)}
           </span>
           <div className="card-actions">
-            <button type="button" className="button button-wide" data-testid="pause" onClick={() => props.onPause(entry.task_id)}>
+            <button type="button" className="button button-wide" data-testid="pause" onClick={() => props.onPause(entry.taskId)}>
               {t('action.pause')}
             </button>
           </div>
@@ -106,7 +106,7 @@ export function TaskCard(props: { card: TaskCardModel; onAction: (action: TaskAc
   const shown = card.checklist === null ? card.status : taskStatusFor(card.checklist.derived, card.status);
   const actions = ACTION_ORDER.filter((action) => card.actions[action]);
   return (
-    <li className="card" data-testid="task-card" data-task-id={card.id} data-status={card.status} data-work-state={card.work_state}>
+    <li className="card" data-testid="task-card" data-task-id={card.id} data-status={card.status} data-work-state={card.workState}>
       <Link href={`/tasks/${encodeURIComponent(card.id)}`} className="card-title card-link" data-testid="task-link">
         {card.title}
       </Link>
@@ -119,9 +119,9 @@ export function TaskCard(props: { card: TaskCardModel; onAction: (action: TaskAc
             {t('task.derived', { done: card.checklist.done, count: card.checklist.total })}
           </span>
         )}
-        {(card.claimed_by_me || card.elapsed_ms > 0) && (
+        {(card.claimedByMe || card.elapsedMs > 0) && (
           <span className={card.running ? 'timer' : 'muted'} data-testid="task-elapsed">
-            {formatDuration(card.elapsed_ms)}
+            {formatDuration(card.elapsedMs)}
           </span>
         )}
       </div>

@@ -1,5 +1,5 @@
 /**
- * The worker's views (issue 6 item 1): work home, task detail, procedures
+ * The worker's views: work home, task detail, procedures
  * and the SOP runner, bookings. Every view reads the local view through the
  * hooks and changes things only through intents (`useAct`).
  */

@@ -17,7 +17,7 @@ function booked() {
 describe('bookings model', () => {
   test('my bookings as mentor or student, soonest first, with the partner and my role; others are not listed', () => {
     const model = bookingsModel(booked().state, ANA, T0, USERS);
-    expect(model.map((b) => [b.id, b.my_role, b.partner_name, b.status])).toEqual([
+    expect(model.map((b) => [b.id, b.myRole, b.partnerName, b.status])).toEqual([
       ['b-soon', 'student', 'Luis Pérez', BookingStatus.scheduled],
       ['b-later', 'mentor', 'Luis Pérez', BookingStatus.scheduled],
     ]);
@@ -25,22 +25,22 @@ describe('bookings model', () => {
   });
 
   test('an unknown partner has no name (the view shows a placeholder)', () => {
-    expect(bookingsModel(booked().state, ANA, T0, new Map())[0]?.partner_name).toBeNull();
+    expect(bookingsModel(booked().state, ANA, T0, new Map())[0]?.partnerName).toBeNull();
   });
 
   test('started by hand: ongoing, complete offered, start no longer', () => {
     const state = booked().as(ANA, T0 + HOUR).act('booking.start', { booking_id: 'b-soon' }).state;
     const soon = bookingsModel(state, ANA, T0 + HOUR + 1, USERS).find((b) => b.id === 'b-soon');
     expect(soon?.status).toBe(BookingStatus.ongoing);
-    expect(soon?.is_delayed).toBe(false);
+    expect(soon?.isDelayed).toBe(false);
     expect(soon?.actions).toEqual({ start: false, complete: true });
   });
 
   test('live status: a booking whose start passed shows ongoing and late before the sweep reaches the replica', () => {
     const soon = bookingsModel(booked().state, ANA, T0 + HOUR + 5 * 60_000, USERS).find((b) => b.id === 'b-soon');
-    expect(soon?.stored_status).toBe(BookingStatus.scheduled);
+    expect(soon?.storedStatus).toBe(BookingStatus.scheduled);
     expect(soon?.status).toBe(BookingStatus.ongoing);
-    expect(soon?.is_delayed).toBe(true);
+    expect(soon?.isDelayed).toBe(true);
     expect(soon?.actions.start).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 /**
- * My bookings (seed 002), as mentor or student, with their live status.
+ * My bookings, as mentor or student, with their live status.
  *
  * Invariants:
  *  1. Listed: bookings where I am the mentor or the student.
@@ -19,18 +19,18 @@ import { probeOf } from './rule-probe.ts';
 
 export interface BookingCardModel {
   readonly id: string;
-  readonly my_role: 'mentor' | 'student';
-  readonly partner_id: string;
+  readonly myRole: 'mentor' | 'student';
+  readonly partnerId: string;
   /** The partner's name, or null when the users list does not have them. */
-  readonly partner_name: string | null;
-  readonly start_time: Millis;
-  readonly end_time: Millis;
+  readonly partnerName: string | null;
+  readonly startTime: Millis;
+  readonly endTime: Millis;
   /** Live status (invariant 2). */
   readonly status: BookingStatus;
-  readonly stored_status: BookingStatus;
-  readonly is_delayed: boolean;
-  readonly started_at: Millis | null;
-  readonly completed_at: Millis | null;
+  readonly storedStatus: BookingStatus;
+  readonly isDelayed: boolean;
+  readonly startedAt: Millis | null;
+  readonly completedAt: Millis | null;
   readonly actions: { readonly start: boolean; readonly complete: boolean };
 }
 
@@ -43,7 +43,7 @@ export function bookingsModel(state: State, actor: Actor, now: Millis, users: Re
       const fa = isFinal(a.status);
       const fb = isFinal(b.status);
       if (fa !== fb) return fa ? 1 : -1;
-      const byStart = fa ? b.start_time - a.start_time : a.start_time - b.start_time;
+      const byStart = fa ? b.startTime - a.startTime : a.startTime - b.startTime;
       return byStart || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });
 }
@@ -60,21 +60,21 @@ function card(
   probe: ReturnType<typeof probeOf>,
 ): BookingCardModel {
   const mentor = stored.mentor_id === actor.user_id;
-  const partner_id = mentor ? stored.student_id : stored.mentor_id;
+  const partnerId = mentor ? stored.student_id : stored.mentor_id;
   const open = !isFinal(live.status);
   const ref = { booking_id: stored.id };
   return {
     id: stored.id,
-    my_role: mentor ? 'mentor' : 'student',
-    partner_id,
-    partner_name: users.get(partner_id)?.name ?? null,
-    start_time: stored.start_time,
-    end_time: stored.end_time,
+    myRole: mentor ? 'mentor' : 'student',
+    partnerId,
+    partnerName: users.get(partnerId)?.name ?? null,
+    startTime: stored.start_time,
+    endTime: stored.end_time,
     status: live.status,
-    stored_status: stored.status,
-    is_delayed: live.is_delayed,
-    started_at: live.started_at,
-    completed_at: live.completed_at,
+    storedStatus: stored.status,
+    isDelayed: live.is_delayed,
+    startedAt: live.started_at,
+    completedAt: live.completed_at,
     actions: {
       start: open && probe.changes('booking.start', ref),
       complete: open && probe.changes('booking.complete', ref),

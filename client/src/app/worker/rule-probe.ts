@@ -1,14 +1,11 @@
 /**
  * Whether the shared rules would accept an intent right now, asked of the
- * same `applyIntent` the engine runs before journaling (engine invariant 1).
- * Views use it to offer only the buttons that would do something, so the
- * screen never disagrees with what the engine will accept.
+ * same `applyIntent` the engine runs before journaling (engine/act.ts
+ * invariant 1). Views use it to offer only the buttons that would do
+ * something, so the screen never disagrees with what the engine accepts.
  *
- * Invariants:
- *  1. A probe never changes anything: it runs the pure rule and drops the
- *     effects.
- *  2. "Allowed" means the rule answers ok; an ok with no effects (claiming
- *     your own task) counts as allowed only when `changes` is not asked for.
+ * "Allowed" means the rule answers ok; an ok with no effects (claiming your
+ * own task) counts as allowed only when `changes` is not asked for.
  */
 import { applyIntent, ruleContext } from '@stint/shared';
 import type { Actor, Intent, IntentArgs, IntentKind, Millis, State } from '@stint/shared';

@@ -13,8 +13,8 @@ describe('SOP runner model', () => {
 
   test('a new run is on step 1 of 3, which requires a check, and offers check, pause and complete', () => {
     const model = runRunnerModel(started().state, ANA, T0 + 2000, 'r1');
-    expect(model?.step).toEqual({ id: 'sop1-s1', title: 'Desconectar la corriente', task_title: 'Preparar', requires_check: true, position: 1 });
-    expect(model?.total_steps).toBe(3);
+    expect(model?.step).toEqual({ id: 'sop1-s1', title: 'Desconectar la corriente', taskTitle: 'Preparar', requiresCheck: true, position: 1 });
+    expect(model?.totalSteps).toBe(3);
     expect(model?.actions).toEqual({ check: true, pause: true, resume: false, complete: true });
   });
 
@@ -23,8 +23,8 @@ describe('SOP runner model', () => {
       .act('run.check', { session_id: 'r1', step_id: 'sop1-s1', result: 'failed', notes: 'Sigue con tensión' }).state;
     const afterFail = runRunnerModel(failed, ANA, T0 + 2000, 'r1');
     expect(afterFail?.step?.id).toBe('sop1-s1');
-    expect(afterFail?.failed_here).toBe(1);
-    expect(afterFail?.checks.map((c) => [c.step_title, c.result, c.notes])).toEqual([['Desconectar la corriente', 'failed', 'Sigue con tensión']]);
+    expect(afterFail?.failedHere).toBe(1);
+    expect(afterFail?.checks.map((c) => [c.stepTitle, c.result, c.notes])).toEqual([['Desconectar la corriente', 'failed', 'Sigue con tensión']]);
 
     const passed = runRunnerModel(
       started()
@@ -34,9 +34,9 @@ describe('SOP runner model', () => {
       T0 + 3000,
       'r1',
     );
-    expect(passed?.step).toMatchObject({ id: 'sop1-s2', requires_check: false, position: 2 });
-    expect(passed?.failed_here).toBe(0);
-    expect(passed?.passed_steps).toBe(1);
+    expect(passed?.step).toMatchObject({ id: 'sop1-s2', requiresCheck: false, position: 2 });
+    expect(passed?.failedHere).toBe(0);
+    expect(passed?.passedSteps).toBe(1);
     expect(passed?.checks.map((c) => c.result)).toEqual(['passed', 'failed']);
   });
 
@@ -54,7 +54,7 @@ describe('SOP runner model', () => {
     const model = runRunnerModel(state, ANA, T0 + 5000, 'r1');
     expect(model?.phase).toBe('completed');
     expect(model?.step).toBeNull();
-    expect(model?.passed_steps).toBe(3);
+    expect(model?.passedSteps).toBe(3);
     expect(model?.actions).toEqual({ check: false, pause: false, resume: false, complete: false });
   });
 
@@ -62,7 +62,7 @@ describe('SOP runner model', () => {
     const state = started().act('run.complete', { session_id: 'r1' }).as(SUP, T0 + 9000).act('run.approve', { session_id: 'r1' }).state;
     const model = runRunnerModel(state, ANA, T0 + 10_000, 'r1');
     expect(model?.phase).toBe('approved');
-    expect(model?.locked_at).toBe(T0 + 9000);
+    expect(model?.lockedAt).toBe(T0 + 9000);
   });
 
   test("another worker sees the run but may not change it", () => {

@@ -1,5 +1,5 @@
 /**
- * The SOP runner (seed 001): one run, step by step. The current step comes
+ * The SOP runner: one run, step by step. The current step comes
  * from the shared run view (`runView`); the rules decide what may happen.
  *
  * Invariants:
@@ -9,7 +9,6 @@
  *  2. Actions (check, pause, resume, complete) are offered only when the
  *     rules accept them now; an approved (locked) run offers none.
  *  3. Checks are listed newest first, each with its step's title.
- *  4. A run (or its SOP version) not in the view gives null.
  */
 import { allSteps, runSnapshotOf, runView } from '@stint/shared';
 import type { Actor, CheckResult, Millis, State } from '@stint/shared';
@@ -20,32 +19,32 @@ import type { RunPhase } from './runs-model.ts';
 export interface RunnerStep {
   readonly id: string;
   readonly title: string;
-  readonly task_title: string;
-  readonly requires_check: boolean;
+  readonly taskTitle: string;
+  readonly requiresCheck: boolean;
   /** 1-based. */
   readonly position: number;
 }
 
 export interface RunnerCheck {
   readonly id: string;
-  readonly step_title: string;
+  readonly stepTitle: string;
   readonly result: CheckResult;
   readonly notes: string | null;
-  readonly checked_at: Millis;
+  readonly checkedAt: Millis;
 }
 
 export interface RunnerModel {
   readonly id: string;
   readonly title: string;
   readonly phase: RunPhase;
-  readonly locked_at: Millis | null;
-  readonly completed_at: Millis | null;
+  readonly lockedAt: Millis | null;
+  readonly completedAt: Millis | null;
   /** Null once the run is completed. */
   readonly step: RunnerStep | null;
-  readonly total_steps: number;
-  readonly passed_steps: number;
+  readonly totalSteps: number;
+  readonly passedSteps: number;
   /** Failed checks recorded on the current step so far. */
-  readonly failed_here: number;
+  readonly failedHere: number;
   readonly checks: readonly RunnerCheck[];
   readonly actions: { readonly check: boolean; readonly pause: boolean; readonly resume: boolean; readonly complete: boolean };
 }
@@ -62,27 +61,27 @@ export function runRunnerModel(state: State, actor: Actor, now: Millis, runId: s
     id: runId,
     title: view.sop_title,
     phase: runPhase(snap.run),
-    locked_at: snap.run.locked_at,
-    completed_at: snap.run.completed_at,
+    lockedAt: snap.run.locked_at,
+    completedAt: snap.run.completed_at,
     step:
       current === null
         ? null
         : {
             id: current.step.id,
             title: current.step.title,
-            task_title: current.task.title,
-            requires_check: current.step.requires_check,
+            taskTitle: current.task.title,
+            requiresCheck: current.step.requires_check,
             position: current.index + 1,
           },
-    total_steps: view.progress.total_steps,
-    passed_steps: view.progress.passed_steps,
-    failed_here: current === null ? 0 : view.checks.filter((c) => c.step_id === current.step.id && c.result === 'failed').length,
+    totalSteps: view.progress.total_steps,
+    passedSteps: view.progress.passed_steps,
+    failedHere: current === null ? 0 : view.checks.filter((c) => c.step_id === current.step.id && c.result === 'failed').length,
     checks: [...view.checks].reverse().map((check) => ({
       id: check.id,
-      step_title: titles.get(check.step_id) ?? check.step_id,
+      stepTitle: titles.get(check.step_id) ?? check.step_id,
       result: check.result,
       notes: check.notes,
-      checked_at: check.checked_at,
+      checkedAt: check.checked_at,
     })),
     actions: {
       check: current !== null && probe.changes('run.check', { ...ref, step_id: current.step.id, result: 'passed' }),

@@ -8,9 +8,9 @@ describe('procedures model', () => {
       .as(SUP, T0)
       .act('sop.create', { sop_id: 'draft', title: 'Borrador', tasks: [{ title: 'A', steps: [{ title: 'Paso' }] }] });
     const model = runsModel(withSop(draft, T0).state, ANA, T0);
-    expect(model.sops).toEqual([{ sop_id: 'sop1', title: 'Cierre de cámara frigorífica', version: 1, steps: 3, can_start: true }]);
+    expect(model.sops).toEqual([{ sopId: 'sop1', title: 'Cierre de cámara frigorífica', version: 1, steps: 3, canStart: true }]);
     expect(model.runs).toEqual([]);
-    expect(model.active_run_id).toBeNull();
+    expect(model.activeRunId).toBeNull();
   });
 
   test('with an active run, no SOP can be started (one active run per worker) and the run is listed first', () => {
@@ -18,10 +18,10 @@ describe('procedures model', () => {
       .as(ANA, T0 + 1000)
       .act('run.start', { session_id: 'r1', sop_id: 'sop1' }).state;
     const model = runsModel(state, ANA, T0 + 2000);
-    expect(model.sops.map((s) => s.can_start)).toEqual([false]);
-    expect(model.active_run_id).toBe('r1');
+    expect(model.sops.map((s) => s.canStart)).toEqual([false]);
+    expect(model.activeRunId).toBe('r1');
     expect(model.runs).toEqual([
-      { id: 'r1', title: 'Cierre de cámara frigorífica', phase: 'in_progress', position: 1, total_steps: 3, started_at: T0 + 1000, completed_at: null },
+      { id: 'r1', title: 'Cierre de cámara frigorífica', phase: 'in_progress', position: 1, totalSteps: 3, startedAt: T0 + 1000, completedAt: null },
     ]);
   });
 
@@ -29,7 +29,7 @@ describe('procedures model', () => {
     const state = withSop(world(), T0).as(LUIS, T0).act('run.start', { session_id: 'r1', sop_id: 'sop1' }).state;
     const model = runsModel(state, ANA, T0);
     expect(model.runs).toEqual([]);
-    expect(model.sops[0]?.can_start).toBe(true);
+    expect(model.sops[0]?.canStart).toBe(true);
   });
 
   test('phases: paused, completed, approved (locked); active runs before finished ones, newest first', () => {

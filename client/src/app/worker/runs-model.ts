@@ -1,13 +1,12 @@
 /**
- * Procedures (seed 001): the confirmed SOPs I can start and my runs.
+ * Procedures: the confirmed SOPs I can start and my runs.
  *
  * Invariants:
  *  1. An SOP is listed when it is live and has a confirmed version (the one
- *     a new run would pin, `newestConfirmedVersion`); `can_start` says
+ *     a new run would pin, `newestConfirmedVersion`); `canStart` says
  *     whether the rules would start it now (one active run per worker, I7).
  *  2. My runs are the runs whose worker is me: active ones (in progress,
  *     paused) first, then finished ones newest first.
- *  3. A run's phase is approved once it is locked, whatever its status.
  */
 import { RunStatus, newestConfirmedVersion, rowsOfTable, runSnapshotOf, runView, stepCount } from '@stint/shared';
 import type { Actor, Millis, ProcedureRunRow, State } from '@stint/shared';
@@ -16,11 +15,11 @@ import { probeOf } from './rule-probe.ts';
 export type RunPhase = 'in_progress' | 'paused' | 'completed' | 'approved';
 
 export interface SopOption {
-  readonly sop_id: string;
+  readonly sopId: string;
   readonly title: string;
   readonly version: number;
   readonly steps: number;
-  readonly can_start: boolean;
+  readonly canStart: boolean;
 }
 
 export interface RunSummary {
@@ -29,15 +28,15 @@ export interface RunSummary {
   readonly phase: RunPhase;
   /** 1-based place of the current step, null once completed. */
   readonly position: number | null;
-  readonly total_steps: number;
-  readonly started_at: Millis;
-  readonly completed_at: Millis | null;
+  readonly totalSteps: number;
+  readonly startedAt: Millis;
+  readonly completedAt: Millis | null;
 }
 
 export interface RunsModel {
   readonly sops: readonly SopOption[];
   /** My in-progress or paused run, if any (I7: at most one). */
-  readonly active_run_id: string | null;
+  readonly activeRunId: string | null;
   readonly runs: readonly RunSummary[];
 }
 
@@ -53,15 +52,15 @@ export function runsModel(state: State, actor: Actor, now: Millis): RunsModel {
       if (version === null) return [];
       return [
         {
-          sop_id: sop.id,
+          sopId: sop.id,
           title: version.title,
           version: version.version,
           steps: stepCount(version),
-          can_start: probe.changes('run.start', { session_id: PROBE_RUN_ID, sop_id: sop.id }),
+          canStart: probe.changes('run.start', { session_id: PROBE_RUN_ID, sop_id: sop.id }),
         },
       ];
     })
-    .sort((a, b) => a.title.localeCompare(b.title) || (a.sop_id < b.sop_id ? -1 : 1));
+    .sort((a, b) => a.title.localeCompare(b.title) || (a.sopId < b.sopId ? -1 : 1));
   const mine = rowsOfTable(state, 'procedure_runs').filter((run) => run.worker_id === actor.user_id);
   const runs = mine
     .flatMap((run) => {
@@ -74,15 +73,15 @@ export function runsModel(state: State, actor: Actor, now: Millis): RunsModel {
           title: view.sop_title,
           phase: runPhase(run),
           position: view.progress.current_position,
-          total_steps: view.progress.total_steps,
-          started_at: run.started_at,
-          completed_at: run.completed_at,
+          totalSteps: view.progress.total_steps,
+          startedAt: run.started_at,
+          completedAt: run.completed_at,
         },
       ];
     })
-    .sort((a, b) => activeFirst(a) - activeFirst(b) || b.started_at - a.started_at || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => activeFirst(a) - activeFirst(b) || b.startedAt - a.startedAt || (a.id < b.id ? -1 : 1));
   const active = mine.find((run) => run.status !== RunStatus.completed) ?? null;
-  return { sops, active_run_id: active?.id ?? null, runs };
+  return { sops, activeRunId: active?.id ?? null, runs };
 }
 
 export function runPhase(run: Pick<ProcedureRunRow, 'status' | 'locked'>): RunPhase {

@@ -16,7 +16,7 @@ import type { Actor, ChecklistItemRow, Millis, State, TaskRow, TaskStatus, WorkS
 import type { Probe } from './rule-probe.ts';
 
 export interface ChecklistSummary {
-  /** Seed 004's derived status of the task. */
+  /** The status the task's checklist derives. */
   readonly derived: ChecklistStatus;
   /** Live items marked done. */
   readonly done: number;
@@ -36,12 +36,12 @@ export interface TaskCardModel {
   readonly id: string;
   readonly title: string;
   readonly status: TaskStatus;
-  readonly work_state: WorkState;
+  readonly workState: WorkState;
   /** My time on the task at `now` (invariant 1). */
-  readonly elapsed_ms: number;
-  /** I have an open session on it. */
+  readonly elapsedMs: number;
+  /** I have an open work session on it. */
   readonly running: boolean;
-  readonly claimed_by_me: boolean;
+  readonly claimedByMe: boolean;
   readonly checklist: ChecklistSummary | null;
   readonly actions: TaskActions;
 }
@@ -55,10 +55,10 @@ export function taskCardModel(state: State, actor: Actor, now: Millis, task: Tas
     id: task.id,
     title: task.title,
     status: task.status,
-    work_state: workState(task, open),
-    elapsed_ms: elapsedMs(accumulated, mine, now),
+    workState: workState(task, open),
+    elapsedMs: elapsedMs(accumulated, mine, now),
     running: mine !== null,
-    claimed_by_me: task.claimed_by === actor.user_id,
+    claimedByMe: task.claimed_by === actor.user_id,
     checklist: checklistSummary(itemsOf(state, task.id)),
     actions: {
       claim: probe.changes('task.claim', ref),

@@ -25,36 +25,36 @@ describe('task detail model', () => {
 
   test('an unclaimed atomic task offers claim, no start, and manual statuses the rules accept', () => {
     const model = taskDetailModel(atomic().state, ANA, T0, 't1');
-    expect(model?.work_state).toBe(WorkState.available);
+    expect(model?.workState).toBe(WorkState.available);
     expect(model?.checklist).toBeNull();
     expect(model?.actions.claim).toBe(true);
     expect(model?.actions.start).toBe(false);
-    expect(model?.status_options.map((o) => o.status)).toEqual([...Object.values(TaskStatus)]);
-    expect(model?.status_options.find((o) => o.current)?.status).toBe(TaskStatus.todo);
-    expect(model?.status_options.find((o) => o.status === TaskStatus.todo)?.allowed).toBe(false);
+    expect(model?.statusOptions.map((o) => o.status)).toEqual([...Object.values(TaskStatus)]);
+    expect(model?.statusOptions.find((o) => o.current)?.status).toBe(TaskStatus.todo);
+    expect(model?.statusOptions.find((o) => o.status === TaskStatus.todo)?.allowed).toBe(false);
   });
 
   test('my running atomic task: live elapsed time, pause offered, in-progress is current and not offered again', () => {
     const state = atomic().as(ANA, T0).act('task.claim', { task_id: 't1' }).act('work.start', { task_id: 't1' }).state;
     const model = taskDetailModel(state, ANA, T0 + 4 * MIN, 't1');
-    expect(model?.elapsed_ms).toBe(4 * MIN);
-    expect(taskDetailModel(state, ANA, T0 + 5 * MIN, 't1')?.elapsed_ms).toBe(5 * MIN);
+    expect(model?.elapsedMs).toBe(4 * MIN);
+    expect(taskDetailModel(state, ANA, T0 + 5 * MIN, 't1')?.elapsedMs).toBe(5 * MIN);
     expect(model?.running).toBe(true);
     expect(model?.actions.pause).toBe(true);
-    const current = model?.status_options.find((o) => o.current);
+    const current = model?.statusOptions.find((o) => o.current);
     expect(current).toEqual({ status: TaskStatus.inProgress, current: true, allowed: false });
-    expect(model?.status_options.find((o) => o.status === TaskStatus.onHold)?.allowed).toBe(true);
+    expect(model?.statusOptions.find((o) => o.status === TaskStatus.onHold)?.allowed).toBe(true);
   });
 
   test("in-progress is refused on a task another worker claimed (their claim, I3)", () => {
     const state = atomic().as(LUIS, T0).act('task.claim', { task_id: 't1' }).state;
     const model = taskDetailModel(state, ANA, T0, 't1');
-    expect(model?.status_options.find((o) => o.status === TaskStatus.inProgress)?.allowed).toBe(false);
+    expect(model?.statusOptions.find((o) => o.status === TaskStatus.inProgress)?.allowed).toBe(false);
     expect(model?.actions.claim).toBe(false);
     expect(model?.actions.release).toBe(false);
   });
 
-  test('seed 004: a checklist task shows the derived status with its counts and offers no manual status', () => {
+  test('a checklist task shows the derived status with its counts and offers no manual status', () => {
     const state = withChecklist()
       .as(ANA, T0 + MIN)
       .act('task.claim', { task_id: 't1' })
@@ -62,7 +62,7 @@ describe('task detail model', () => {
       .act('checklist.set_status', { checklist_item_id: 'c2', status: ChecklistStatus.done }).state;
     const model = taskDetailModel(state, ANA, T0 + 2 * MIN, 't1');
     expect(model?.checklist).toEqual({ derived: ChecklistStatus.inProgress, done: 2, total: 3 });
-    expect(model?.status_options).toEqual([]);
+    expect(model?.statusOptions).toEqual([]);
     expect(model?.actions.complete).toBe(false);
     expect(model?.items.map((i) => [i.id, i.status])).toEqual([
       ['c1', ChecklistStatus.done],

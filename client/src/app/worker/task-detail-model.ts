@@ -1,15 +1,14 @@
 /**
- * One task in full (issue 6 item 1): status, work state, my live time,
+ * One task in full: status, work state, my live time,
  * start/pause, manual status changes for atomic tasks, the checklist with a
  * status control per item, complete and release.
  *
  * Invariants:
  *  1. Manual status options exist only for atomic tasks; a task with live
- *     items shows its derived status and offers none (seed 004, I6).
+ *     items shows its derived status and offers none (I6).
  *  2. Every option (task status, item status, action) is offered only when
  *     the shared rules accept it now and it would change something.
  *  3. Deleted checklist items are not shown; items come by position.
- *  4. A task not in the view gives null (the view shows "not found").
  */
 import { CHECKLIST_STATUSES, ChecklistStatus, TASK_STATUSES, liveItems } from '@stint/shared';
 import type { Actor, Millis, State, TaskStatus } from '@stint/shared';
@@ -32,9 +31,9 @@ export interface ChecklistItemModel {
 }
 
 export interface TaskDetailModel extends TaskCardModel {
-  readonly claimed_by: string | null;
+  readonly claimedBy: string | null;
   /** Empty for a task whose status is derived (invariant 1). */
-  readonly status_options: readonly StatusOption<TaskStatus>[];
+  readonly statusOptions: readonly StatusOption<TaskStatus>[];
   readonly items: readonly ChecklistItemModel[];
 }
 
@@ -43,7 +42,7 @@ export function taskDetailModel(state: State, actor: Actor, now: Millis, taskId:
   if (task === undefined) return null;
   const probe = probeOf(state, actor, now);
   const card = taskCardModel(state, actor, now, task, probe);
-  const status_options =
+  const statusOptions =
     card.checklist === null
       ? TASK_STATUSES.map((status) => ({
           status,
@@ -61,7 +60,7 @@ export function taskDetailModel(state: State, actor: Actor, now: Millis, taskId:
       allowed: status !== item.status && probe.changes('checklist.set_status', { checklist_item_id: item.id, status }),
     })),
   }));
-  return { ...card, claimed_by: task.claimed_by, status_options, items };
+  return { ...card, claimedBy: task.claimed_by, statusOptions, items };
 }
 
 /** The status one tap on an item's big button moves it to: done, or back to planned when it is done. */

@@ -5,12 +5,12 @@
  */
 import { useCallback, useMemo } from 'react';
 import type { Actor } from '@stint/shared';
-import { useAct, useSession } from '../stint-context.tsx';
+import { useAct, useSignIn } from '../stint-context.tsx';
 import { taskIntent } from './labels.ts';
 import type { TaskAction } from './labels.ts';
 
 export function useActor(): Actor {
-  const { user } = useSession();
+  const { user } = useSignIn();
   return useMemo(() => ({ user_id: user.id, role: user.role }), [user.id, user.role]);
 }
 

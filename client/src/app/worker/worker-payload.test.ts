@@ -1,5 +1,5 @@
 /**
- * Issue 6 item 5: rows reach the worker views as JSON (Zero / REST rows,
+ * Rows reach the worker views as JSON (Zero / REST rows,
  * snake_case, epoch-ms numbers). Each view's payload goes through the shared
  * row schemas into its model; a malformed payload is refused, never shown.
  */
@@ -60,9 +60,9 @@ describe('payload decoding: work home', () => {
   test('Zero rows decode into Now Working with the accumulated time, my tasks and the pool (extra columns dropped)', () => {
     const state = decodeState(JSON.parse(TASKS_JSON));
     const model = workHomeModel(state, ANA, T + 15 * MIN);
-    expect(model.now_working).toEqual([{ task_id: 't1', title: 'Podar el seto', started_at: T + 10 * MIN, accumulated_ms: 10 * MIN, elapsed_ms: 15 * MIN }]);
-    expect(model.my_tasks.map((c) => [c.id, c.running, c.checklist])).toEqual([['t1', true, { derived: ChecklistStatus.inProgress, done: 1, total: 2 }]]);
-    expect(model.open_pool.map((c) => c.id)).toEqual(['t2']);
+    expect(model.nowWorking).toEqual([{ taskId: 't1', title: 'Podar el seto', startedAt: T + 10 * MIN, accumulatedMs: 10 * MIN, elapsedMs: 15 * MIN }]);
+    expect(model.myTasks.map((c) => [c.id, c.running, c.checklist])).toEqual([['t1', true, { derived: ChecklistStatus.inProgress, done: 1, total: 2 }]]);
+    expect(model.openPool.map((c) => c.id)).toEqual(['t2']);
     expect(Object.keys(state.tasks.get('t2') ?? {})).not.toContain('zero_extra_column');
   });
 
@@ -90,8 +90,8 @@ describe('payload decoding: task detail', () => {
       ['c1', ChecklistStatus.done],
       ['c2', ChecklistStatus.inProgress],
     ]);
-    expect(model?.status_options).toEqual([]);
-    expect(model?.elapsed_ms).toBe(15 * MIN);
+    expect(model?.statusOptions).toEqual([]);
+    expect(model?.elapsedMs).toBe(15 * MIN);
   });
 
   test('refused: a checklist status as text, a position missing', () => {
@@ -104,11 +104,11 @@ describe('payload decoding: procedures and the runner', () => {
   test('SOP, version, run and checks decode into the list and the runner on step 2 of 2', () => {
     const state = decodeState(JSON.parse(SOP_JSON));
     const list = runsModel(state, ANA, T);
-    expect(list.sops.map((s) => [s.sop_id, s.steps, s.can_start])).toEqual([['sop1', 2, false]]);
+    expect(list.sops.map((s) => [s.sopId, s.steps, s.canStart])).toEqual([['sop1', 2, false]]);
     expect(list.runs.map((r) => [r.id, r.phase, r.position])).toEqual([['r1', 'in_progress', 2]]);
     const runner = runRunnerModel(state, ANA, T, 'r1');
-    expect(runner?.step).toMatchObject({ id: 's2', requires_check: false, position: 2 });
-    expect(runner?.checks).toEqual([{ id: 'k1', step_title: 'Cortar corriente', result: 'passed', notes: 'ok', checked_at: T + MIN }]);
+    expect(runner?.step).toMatchObject({ id: 's2', requiresCheck: false, position: 2 });
+    expect(runner?.checks).toEqual([{ id: 'k1', stepTitle: 'Cortar corriente', result: 'passed', notes: 'ok', checkedAt: T + MIN }]);
   });
 
   test('refused: a check result outside passed/failed, a run status from another spelling, steps that are not a list', () => {
@@ -124,8 +124,8 @@ describe('payload decoding: bookings', () => {
     const state = decodeState(JSON.parse(BOOKINGS_JSON));
     const users = decodeUsers(JSON.parse(USERS_JSON));
     const [card] = bookingsModel(state, ANA, T, users);
-    expect(card).toMatchObject({ id: 'b1', my_role: 'mentor', partner_name: 'Luis Pérez', status: 'SCHEDULED', actions: { start: true, complete: false } });
-    expect(bookingsModel(state, ANA, T + 61 * MIN, users)[0]).toMatchObject({ status: 'ONGOING', is_delayed: true });
+    expect(card).toMatchObject({ id: 'b1', myRole: 'mentor', partnerName: 'Luis Pérez', status: 'SCHEDULED', actions: { start: true, complete: false } });
+    expect(bookingsModel(state, ANA, T + 61 * MIN, users)[0]).toMatchObject({ status: 'ONGOING', isDelayed: true });
   });
 
   test('refused: a lower-case status, times as ISO strings, a user with an unknown role', () => {

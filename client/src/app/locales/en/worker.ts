@@ -113,8 +113,8 @@ export const worker = {
     late: 'Started late',
     startedAt: 'Started {{time}}',
     completedAt: 'Completed {{time}}',
-    start: 'Start session',
-    complete: 'Complete session',
+    start: 'Start booking',
+    complete: 'Complete booking',
     status: {
       SCHEDULED: 'Scheduled',
       ONGOING: 'In progress',

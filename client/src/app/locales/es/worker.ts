@@ -113,8 +113,8 @@ export const worker = {
     late: 'Empezó con retraso',
     startedAt: 'Empezó {{time}}',
     completedAt: 'Terminó {{time}}',
-    start: 'Empezar sesión',
-    complete: 'Terminar sesión',
+    start: 'Empezar reserva',
+    complete: 'Terminar reserva',
     status: {
       SCHEDULED: 'Programada',
       ONGOING: 'En curso',

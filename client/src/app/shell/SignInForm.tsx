@@ -1,11 +1,11 @@
 /** The sign-in screen: an access token (or a sign-in link `/#token=…`, read by App before this shows). */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SignInError, signIn } from '../session.ts';
-import type { Session } from '../session.ts';
+import { SignInError, signIn } from '../sign-in.ts';
+import type { SignIn } from '../sign-in.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
-export function SignIn(props: { onSignedIn: (session: Session) => void; initialError?: string | null }): React.ReactNode {
+export function SignInForm(props: { onSignedIn: (signedIn: SignIn) => void; initialError?: string | null }): React.ReactNode {
   const { t } = useTranslation('common');
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);

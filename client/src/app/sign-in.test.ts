@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadSession, saveSession, signIn } from './session.ts';
+import { loadSignIn, saveSignIn, signIn } from './sign-in.ts';
 
 const ME = { data: { id: 'w1', name: 'Ana', role: 'worker' } };
 
@@ -15,14 +15,14 @@ function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
 
 describe('sign-in', () => {
   test('keeps the server’s stale cutoff with the sign-in', async () => {
-    const session = await signIn(' tok ', server({ data: { enabled: true, port: 4848, stale_cutoff_s: 1800 } }));
-    expect(session).toEqual({ token: 'tok', user: ME.data, zero: { enabled: true, port: 4848 }, stale_cutoff_s: 1800 });
+    const signedIn = await signIn(' tok ', server({ data: { enabled: true, port: 4848, stale_cutoff_s: 1800 } }));
+    expect(signedIn).toEqual({ token: 'tok', user: ME.data, zero: { enabled: true, port: 4848 }, stale_cutoff_s: 1800 });
     const storage = memoryStorage();
-    saveSession(storage, session);
-    expect(loadSession(storage)).toEqual(session);
+    saveSignIn(storage, signedIn);
+    expect(loadSignIn(storage)).toEqual(signedIn);
   });
 
-  test('a server that does not say uses seed 003’s 180 s', async () => {
+  test('a server that does not say uses the default cutoff of 180 s', async () => {
     expect((await signIn('tok', server({ data: { enabled: false } }))).stale_cutoff_s).toBe(180);
   });
 
@@ -33,6 +33,6 @@ describe('sign-in', () => {
   test('a sign-in stored before the cutoff was kept still opens, with the default', () => {
     const storage = memoryStorage();
     storage.setItem('stint.session.v1', JSON.stringify({ token: 'tok', user: ME.data, zero: { enabled: true, port: null } }));
-    expect(loadSession(storage)).toMatchObject({ token: 'tok', stale_cutoff_s: 180 });
+    expect(loadSignIn(storage)).toMatchObject({ token: 'tok', stale_cutoff_s: 180 });
   });
 });
