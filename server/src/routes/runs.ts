@@ -30,10 +30,9 @@ import type { UserRow } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { Queryable } from '../db/sql.ts';
 import type { AppDeps } from '../http/env.ts';
-import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
+import { createRoute, dataOf, emptyBodyIsEmptyObject, errorResponses, jsonBody, jsonResponse, optionalJsonBody, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
 import { IdSchema, textSchema } from '../http/schemas.ts';
-import { emptyBodyIsEmptyObject } from '../runs/optional-body.ts';
 import { PAGING_QUERY } from '../runs/paging.ts';
 import { activeRunOf, findRun, listRuns } from '../runs/run-queries.ts';
 import { runSeedIntent } from '../runs/run-session-intent.ts';
@@ -72,7 +71,6 @@ const SessionListQuerySchema = z.object({
 
 const tags = ['sessions'];
 const Session = dataOf(SessionJsonSchema);
-const optionalBody = <S extends z.ZodType>(schema: S) => ({ content: { 'application/json': { schema } }, required: false }) as const;
 
 const startSession = createRoute({
   method: 'post',
@@ -130,7 +128,7 @@ const actionRoute = (action: 'complete' | 'pause' | 'resume', summary: string) =
     tags,
     summary,
     middleware: [requireUser, emptyBodyIsEmptyObject] as const,
-    request: { params: SessionParamSchema, body: optionalBody(OverrideSchema) },
+    request: { params: SessionParamSchema, body: optionalJsonBody(OverrideSchema) },
     responses: { 200: jsonResponse(Session, 'The session'), ...errorResponses(400, 401, 403, 404, 409) },
   });
 
@@ -140,7 +138,7 @@ const approveSession = createRoute({
   tags,
   summary: 'Approve a completed session, locking it (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin'), emptyBodyIsEmptyObject] as const,
-  request: { params: SessionParamSchema, body: optionalBody(ApproveSchema) },
+  request: { params: SessionParamSchema, body: optionalJsonBody(ApproveSchema) },
   responses: { 200: jsonResponse(Session, 'The locked session'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
