@@ -12,7 +12,7 @@
 import { z } from '@hono/zod-openapi';
 import { BOOKING_STATUSES, toIso } from '@stint/shared';
 import type { BookingRow, BookingStatus, SweepReport } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 
 export const BookingStatusSchema = z.enum(BOOKING_STATUSES as [BookingStatus, ...BookingStatus[]]).openapi('BookingStatus');
 

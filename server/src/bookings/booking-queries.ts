@@ -12,11 +12,10 @@ import { readRows, selectRow } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import { COLUMNS } from '../db/columns.ts';
 import type { Queryable } from '../db/sql.ts';
+import type { Paging } from '../http/input.ts';
 
-export interface BookingFilter {
+export interface BookingFilter extends Paging {
   readonly status?: BookingStatus;
-  readonly limit: number;
-  readonly offset: number;
 }
 
 export async function findBooking(db: Queryable, id: string): Promise<BookingRow | undefined> {

@@ -14,15 +14,16 @@ import { requireRole } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { textSchema } from '../http/schemas.ts';
+import { MAX_ID_LENGTH } from '@stint/shared';
+import { PAGING_QUERY, textSchema } from '../http/input.ts';
 import { AuditEntryJsonSchema, auditEntryJson, listAudit } from '../runs/audit-entries.ts';
-import { PAGING_QUERY } from '../runs/paging.ts';
 
-const filter = (name: string, description: string) =>
-  textSchema(200).optional().openapi({ param: { name, in: 'query' }, description });
+/** Entity ids are matched as stored (an intent's id may hold any character), so only their length is checked. */
+const filter = (name: string, description: string, max = 200) =>
+  textSchema(max).optional().openapi({ param: { name, in: 'query' }, description });
 
 const AuditQuerySchema = z.object({
-  entity_id: filter('entity_id', 'Only entries about this entity (e.g. a session id)'),
+  entity_id: filter('entity_id', 'Only entries about this entity (e.g. a run id)', MAX_ID_LENGTH),
   entity: filter('entity', 'Only entries about this kind of entity (e.g. procedure_runs)'),
   action: filter('action', 'Only entries with this action (e.g. WorkSessionCompleted)'),
   ...PAGING_QUERY,

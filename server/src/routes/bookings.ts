@@ -19,11 +19,11 @@ import { selectRows } from '../db/rows.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdParamSchema, IdSchema } from '../http/schemas.ts';
+import { DeviceTimeInputSchema, IdParamSchema, IdSchema, PAGING_QUERY } from '../http/input.ts';
 import { runIntent } from '../intents/run-intent.ts';
 
-/** Input times: ISO-8601; an offset is accepted and converted, answers are always UTC with Z. */
-const InputTimeSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-01-16T13:00:00Z' });
+/** An offset is accepted and converted; answers are always UTC with Z. */
+const InputTimeSchema = DeviceTimeInputSchema.openapi({ example: '2026-01-16T13:00:00Z' });
 
 const CreateBookingSchema = z
   .strictObject({
@@ -40,9 +40,8 @@ const SessionIdParamSchema = z.object({
 });
 
 const ListQuerySchema = z.object({
-  status: BookingStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  status: BookingStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
+  ...PAGING_QUERY,
 });
 
 const createBooking = createRoute({

@@ -25,44 +25,34 @@
  * routes are optional (none, `{}` or an empty JSON body all mean no options).
  */
 import { randomUUID } from 'node:crypto';
-import { CheckResult, DomainError, ErrorCode, MAX_ID_LENGTH, MAX_NOTES_LENGTH, MAX_REASON_LENGTH, isSupervisor } from '@stint/shared';
+import { CheckResult, DomainError, ErrorCode, isSupervisor } from '@stint/shared';
 import type { UserRow } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { Queryable } from '../db/sql.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, emptyBodyIsEmptyObject, errorResponses, jsonBody, jsonResponse, optionalJsonBody, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdSchema, textSchema } from '../http/schemas.ts';
-import { PAGING_QUERY } from '../runs/paging.ts';
+import { IdParamSchema, IdSchema, NotesInputSchema, PAGING_QUERY, ReasonInputSchema } from '../http/input.ts';
 import { activeRunOf, findRun, listRuns } from '../runs/run-queries.ts';
 import { runSeedIntent } from '../runs/run-session-intent.ts';
 import { RunStatusSchema, SessionJsonSchema, sessionJson } from '../runs/session-json.ts';
 import type { SessionJson } from '../runs/session-json.ts';
 
-/** Ids that end up in intent args, which allow at most MAX_ID_LENGTH characters. */
-const RuleIdSchema = IdSchema.max(MAX_ID_LENGTH);
-const OverrideReasonSchema = textSchema(MAX_REASON_LENGTH);
-const NotesSchema = z
-  .string()
-  .max(MAX_NOTES_LENGTH)
-  .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
-
-const StartSessionSchema = z.strictObject({ sop_id: RuleIdSchema, id: RuleIdSchema.optional() }).openapi('StartSession');
+const StartSessionSchema = z.strictObject({ sop_id: IdSchema, id: IdSchema.optional() }).openapi('StartSession');
 const RecordCheckSchema = z
   .strictObject({
-    step_id: RuleIdSchema,
+    step_id: IdSchema,
     result: z.enum([CheckResult.passed, CheckResult.failed]),
-    notes: NotesSchema.optional(),
-    override_reason: OverrideReasonSchema.optional(),
+    notes: NotesInputSchema.optional(),
+    override_reason: ReasonInputSchema.optional(),
   })
   .openapi('RecordCheck');
-const OverrideSchema = z.strictObject({ override_reason: OverrideReasonSchema.optional() }).openapi('SessionAction');
-const ApproveSchema = z.strictObject({ reason: OverrideReasonSchema.optional() }).openapi('ApproveSession');
+const OverrideSchema = z.strictObject({ override_reason: ReasonInputSchema.optional() }).openapi('SessionAction');
+const ApproveSchema = z.strictObject({ reason: ReasonInputSchema.optional() }).openapi('ApproveSession');
 
-const SessionParamSchema = z.object({ id: RuleIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const SessionListQuerySchema = z.object({
   status: RunStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
-  worker_id: RuleIdSchema.optional().openapi({
+  worker_id: IdSchema.optional().openapi({
     param: { name: 'worker_id', in: 'query' },
     description: "Supervisors and admins: another worker's runs (default: the caller's)",
   }),
@@ -107,7 +97,7 @@ const getSession = createRoute({
   tags,
   summary: 'One session (its worker, supervisors, admins)',
   middleware: [requireUser] as const,
-  request: { params: SessionParamSchema },
+  request: { params: IdParamSchema },
   responses: { 200: jsonResponse(Session, 'The session'), ...errorResponses(400, 401, 403, 404) },
 });
 
@@ -117,7 +107,7 @@ const recordCheck = createRoute({
   tags,
   summary: 'Record a safety check on the current step; a pass advances, the last pass completes',
   middleware: [requireUser] as const,
-  request: { params: SessionParamSchema, body: jsonBody(RecordCheckSchema) },
+  request: { params: IdParamSchema, body: jsonBody(RecordCheckSchema) },
   responses: { 200: jsonResponse(Session, 'The session after the check'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -128,7 +118,7 @@ const actionRoute = (action: 'complete' | 'pause' | 'resume', summary: string) =
     tags,
     summary,
     middleware: [requireUser, emptyBodyIsEmptyObject] as const,
-    request: { params: SessionParamSchema, body: optionalJsonBody(OverrideSchema) },
+    request: { params: IdParamSchema, body: optionalJsonBody(OverrideSchema) },
     responses: { 200: jsonResponse(Session, 'The session'), ...errorResponses(400, 401, 403, 404, 409) },
   });
 
@@ -138,7 +128,7 @@ const approveSession = createRoute({
   tags,
   summary: 'Approve a completed session, locking it (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin'), emptyBodyIsEmptyObject] as const,
-  request: { params: SessionParamSchema, body: optionalJsonBody(ApproveSchema) },
+  request: { params: IdParamSchema, body: optionalJsonBody(ApproveSchema) },
   responses: { 200: jsonResponse(Session, 'The locked session'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 

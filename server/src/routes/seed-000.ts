@@ -23,14 +23,14 @@ import type { AppDeps } from '../http/env.ts';
 import { createRoute, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
 import { runIntent } from '../intents/run-intent.ts';
-import { EntityIdParamSchema, EntityIdSchema } from '../tasks/input-schemas.ts';
+import { IdParamSchema, IdSchema } from '../http/input.ts';
 import { Seed000TaskSchema, seed000TaskJson } from '../tasks/seed-000-json.ts';
 import { TaskStatusSchema } from '../tasks/task-json.ts';
 import { requireTaskBundle, taskSessions } from '../tasks/task-reads.ts';
 
 const PutTaskSchema = z
   .strictObject({
-    id: EntityIdSchema.optional(),
+    id: IdSchema.optional(),
     task_status: TaskStatusSchema,
     /** Ignored: the old frontend's hand-made sessions. */
     task_sessions: z.array(z.looseObject({})).nullable().optional(),
@@ -43,7 +43,7 @@ const putTask = createRoute({
   tags: ['seed 000'],
   summary: 'Set the task status; the server opens or closes the work session',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema, body: jsonBody(PutTaskSchema) },
+  request: { params: IdParamSchema, body: jsonBody(PutTaskSchema) },
   responses: { 200: jsonResponse(Seed000TaskSchema, 'The full task'), ...errorResponses(400, 401, 404, 409) },
 });
 

@@ -31,7 +31,7 @@ import { createRoute, errorResponses, jsonBody, jsonResponse, z } from '../http/
 import type { Router } from '../http/router.ts';
 import { runIntent } from '../intents/run-intent.ts';
 import { findUser } from '../users/users.ts';
-import { EntityIdParamSchema, EntityIdSchema, TitleInputSchema, UserIdParamSchema, atLeastOneField } from '../tasks/input-schemas.ts';
+import { IdParamSchema, IdSchema, TitleInputSchema, UserIdParamSchema, atLeastOneField } from '../http/input.ts';
 import type { IntentStep } from '../tasks/run-steps.ts';
 import { runSteps } from '../tasks/run-steps.ts';
 import { Seed004ItemSchema, Seed004TaskSchema, Seed004TaskSummarySchema, seed004Item, seed004Task, seed004TaskSummary } from '../tasks/seed-004-json.ts';
@@ -42,10 +42,10 @@ const PatchTaskSchema = z.strictObject({ status: NumericStatusSchema }).openapi(
 
 const CreateItemSchema = z
   .strictObject({
-    task_id: EntityIdSchema,
+    task_id: IdSchema,
     title: TitleInputSchema,
     status: NumericStatusSchema.optional(),
-    checklist_item_id: EntityIdSchema.optional(),
+    checklist_item_id: IdSchema.optional(),
   })
   .openapi('Seed004ChecklistItemCreate');
 
@@ -62,7 +62,7 @@ const getTask = createRoute({
   tags: TAGS,
   summary: 'A task with its numeric and derived status and its live checklist',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema },
+  request: { params: IdParamSchema },
   responses: { 200: jsonResponse(Seed004TaskSchema, 'The task'), ...errorResponses(400, 401, 404) },
 });
 
@@ -85,7 +85,7 @@ const patchTask = createRoute({
   tags: TAGS,
   summary: 'Set the status of an atomic task (400 STATUS_DERIVED for a task with checklist items)',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema, body: jsonBody(PatchTaskSchema) },
+  request: { params: IdParamSchema, body: jsonBody(PatchTaskSchema) },
   responses: { 200: jsonResponse(Seed004TaskSchema, 'The task'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -105,7 +105,7 @@ const patchItem = createRoute({
   tags: TAGS,
   summary: "Change a checklist item's status and/or title",
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema, body: jsonBody(PatchItemSchema) },
+  request: { params: IdParamSchema, body: jsonBody(PatchItemSchema) },
   responses: { 200: jsonResponse(Seed004ItemSchema, 'The item'), ...errorResponses(400, 401, 404, 409) },
 });
 
@@ -115,7 +115,7 @@ const deleteItem = createRoute({
   tags: TAGS,
   summary: 'Soft-delete a checklist item; the task follows the items that remain',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema },
+  request: { params: IdParamSchema },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 404, 409) },
 });
 

@@ -16,35 +16,29 @@
  * its step ids across edits); missing ones are named by the server.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, MAX_ID_LENGTH, MAX_SOP_STEPS, MAX_SOP_TASKS, MAX_TITLE_LENGTH } from '@stint/shared';
+import { DomainError, ErrorCode, MAX_SOP_STEPS, MAX_SOP_TASKS } from '@stint/shared';
 import { requireRole, requireUser, currentUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdSchema, textSchema } from '../http/schemas.ts';
+import { IdParamSchema, IdSchema, PAGING_QUERY, TitleInputSchema, wholeNumber } from '../http/input.ts';
 import type { Queryable } from '../db/sql.ts';
-import { PAGING_QUERY, wholeNumber } from '../runs/paging.ts';
 import { runSeedIntent } from '../runs/run-session-intent.ts';
 import { SopJsonSchema, sopJson } from '../runs/sop-json.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { findSop, listSops } from '../runs/sop-queries.ts';
 
-/** Ids that end up in intent args, which allow at most MAX_ID_LENGTH characters. */
-const RuleIdSchema = IdSchema.max(MAX_ID_LENGTH);
-const TitleSchema = textSchema(MAX_TITLE_LENGTH);
-
 const SopStepInputSchema = z
-  .strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, requires_check: z.boolean().optional() })
+  .strictObject({ id: IdSchema.optional(), title: TitleInputSchema, requires_check: z.boolean().optional() })
   .openapi('SopStepInput');
 const SopTaskInputSchema = z
-  .strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, steps: z.array(SopStepInputSchema).max(MAX_SOP_STEPS) })
+  .strictObject({ id: IdSchema.optional(), title: TitleInputSchema, steps: z.array(SopStepInputSchema).max(MAX_SOP_STEPS) })
   .openapi('SopTaskInput');
 const SopTasksInputSchema = z.array(SopTaskInputSchema).max(MAX_SOP_TASKS);
 
-const CreateSopSchema = z.strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, tasks: SopTasksInputSchema }).openapi('CreateSop');
-const EditSopSchema = z.strictObject({ title: TitleSchema.optional(), tasks: SopTasksInputSchema.optional() }).openapi('EditSop');
+const CreateSopSchema = z.strictObject({ id: IdSchema.optional(), title: TitleInputSchema, tasks: SopTasksInputSchema }).openapi('CreateSop');
+const EditSopSchema = z.strictObject({ title: TitleInputSchema.optional(), tasks: SopTasksInputSchema.optional() }).openapi('EditSop');
 
-const SopParamSchema = z.object({ id: RuleIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const SopQuerySchema = z.object({
   version: wholeNumber(1, 2_147_483_647).optional().openapi({ param: { name: 'version', in: 'query' }, description: 'A version number; default the latest' }),
 });
@@ -84,7 +78,7 @@ const getSop = createRoute({
   tags,
   summary: 'One SOP: its latest version, or the version named',
   middleware: [requireUser] as const,
-  request: { params: SopParamSchema, query: SopQuerySchema },
+  request: { params: IdParamSchema, query: SopQuerySchema },
   responses: { 200: jsonResponse(dataOf(SopJsonSchema), 'The SOP'), ...errorResponses(400, 401, 404) },
 });
 
@@ -94,7 +88,7 @@ const editSop = createRoute({
   tags,
   summary: 'Edit an SOP; a confirmed SOP gets a new draft version (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
-  request: { params: SopParamSchema, body: jsonBody(EditSopSchema) },
+  request: { params: IdParamSchema, body: jsonBody(EditSopSchema) },
   responses: { 200: jsonResponse(dataOf(SopJsonSchema), 'The SOP, latest version'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -104,7 +98,7 @@ const confirmSop = createRoute({
   tags,
   summary: 'Confirm the latest version so runs can start from it (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
-  request: { params: SopParamSchema },
+  request: { params: IdParamSchema },
   responses: { 200: jsonResponse(dataOf(SopJsonSchema), 'The confirmed SOP'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -114,7 +108,7 @@ const deleteSop = createRoute({
   tags,
   summary: 'Delete an SOP that has no active sessions (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
-  request: { params: SopParamSchema },
+  request: { params: IdParamSchema },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
 });
 

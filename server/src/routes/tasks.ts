@@ -27,14 +27,14 @@ import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
 import { runIntent } from '../intents/run-intent.ts';
-import { EntityIdParamSchema, EntityIdSchema, TitleInputSchema, atLeastOneField } from '../tasks/input-schemas.ts';
+import { IdParamSchema, IdSchema, TitleInputSchema, atLeastOneField } from '../http/input.ts';
 import type { IntentStep } from '../tasks/run-steps.ts';
 import { runSteps } from '../tasks/run-steps.ts';
 import { TaskJsonSchema, TaskStatusSchema, taskJson } from '../tasks/task-json.ts';
 import { listTaskBundles, requireTaskBundle } from '../tasks/task-reads.ts';
 
 const CreateTaskSchema = z
-  .strictObject({ title: TitleInputSchema, status: TaskStatusSchema.optional(), id: EntityIdSchema.optional() })
+  .strictObject({ title: TitleInputSchema, status: TaskStatusSchema.optional(), id: IdSchema.optional() })
   .openapi('CreateTask');
 
 const PatchTaskSchema = z
@@ -60,7 +60,7 @@ const getTask = createRoute({
   tags: ['tasks'],
   summary: 'One task',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema },
+  request: { params: IdParamSchema },
   responses: { 200: jsonResponse(TaskData, 'The task'), ...errorResponses(400, 401, 404) },
 });
 
@@ -79,7 +79,7 @@ const patchTask = createRoute({
   tags: ['tasks'],
   summary: 'Change the status (opens/closes the work session) and/or the title (supervisor, admin)',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema, body: jsonBody(PatchTaskSchema) },
+  request: { params: IdParamSchema, body: jsonBody(PatchTaskSchema) },
   responses: { 200: jsonResponse(TaskData, 'The task'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -129,7 +129,7 @@ export function registerTaskRoutes(app: Router, deps: AppDeps): void {
       tags: ['tasks'],
       summary,
       middleware: [requireUser] as const,
-      request: { params: EntityIdParamSchema },
+      request: { params: IdParamSchema },
       responses: { 200: jsonResponse(TaskData, 'The task'), ...errorResponses(400, 401, 403, 404, 409) },
     });
     app.openapi(route, async (c) => {

@@ -10,11 +10,12 @@ import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdParamSchema, IdSchema, IsoTimeSchema, textSchema } from '../http/schemas.ts';
+import { IdParamSchema, IdSchema, NameInputSchema } from '../http/input.ts';
+import { IsoTimeSchema } from '../http/wire-times.ts';
 import { RoleSchema, UserJsonSchema, findUser, insertUser, userJson } from '../users/users.ts';
 
 const CreateUserSchema = z
-  .strictObject({ name: textSchema(200), role: RoleSchema, id: IdSchema.optional() })
+  .strictObject({ name: NameInputSchema, role: RoleSchema, id: IdSchema.optional() })
   .openapi('CreateUser');
 
 const TokenSchema = z.object({ token: z.string(), expires_at: IsoTimeSchema }).openapi('Token');

@@ -28,32 +28,27 @@ import { currentUser, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdSchema } from '../http/schemas.ts';
 import { runIntent } from '../intents/run-intent.ts';
-import { wholeNumber } from '../runs/paging.ts';
-import { DeviceTimeInputSchema } from '../tasks/device-time-input.ts';
-import { EntityIdParamSchema, EntityIdSchema } from '../tasks/input-schemas.ts';
+import { DeviceTimeInputSchema, IdParamSchema, IdSchema, limitQuery } from '../http/input.ts';
 import { MAX_CURSOR_LENGTH, decodeCursor, encodeCursor } from '../tasks/work-session-cursor.ts';
 import { WorkSessionJsonSchema, workSessionJson } from '../tasks/work-session-json.ts';
 import { findWorkSession, listWorkSessions } from '../tasks/work-session-reads.ts';
 
+/** A page of history is a screen of short rows, longer than other lists' default page. */
 export const DEFAULT_HISTORY_LIMIT = 50;
-export const MAX_HISTORY_LIMIT = 100;
 
 const TimeBoundSchema = (name: 'from' | 'to', description: string) =>
   DeviceTimeInputSchema.optional().openapi({ param: { name, in: 'query' }, description, example: '2026-01-16T00:00:00Z' });
 
 const HistoryQuerySchema = z.object({
-  task_id: EntityIdSchema.optional().openapi({ param: { name: 'task_id', in: 'query' }, description: 'Only sessions on this task' }),
+  task_id: IdSchema.optional().openapi({ param: { name: 'task_id', in: 'query' }, description: 'Only sessions on this task' }),
   user_id: IdSchema.optional().openapi({
     param: { name: 'user_id', in: 'query' },
     description: "Only this person's sessions; a worker may name only themself (403 otherwise)",
   }),
   from: TimeBoundSchema('from', 'Sessions started at or after this time'),
   to: TimeBoundSchema('to', 'Sessions started before this time'),
-  limit: wholeNumber(1, MAX_HISTORY_LIMIT)
-    .default(DEFAULT_HISTORY_LIMIT)
-    .openapi({ param: { name: 'limit', in: 'query' }, description: `1..${MAX_HISTORY_LIMIT}, default ${DEFAULT_HISTORY_LIMIT}` }),
+  limit: limitQuery(DEFAULT_HISTORY_LIMIT),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a next_cursor this server returned')
@@ -90,7 +85,7 @@ const extend = createRoute({
   tags,
   summary: 'Claim back time after a stale close (the owner; work.extend)',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema, body: jsonBody(ExtendSchema) },
+  request: { params: IdParamSchema, body: jsonBody(ExtendSchema) },
   responses: { 200: jsonResponse(dataOf(WorkSessionJsonSchema), 'The session as extended'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 

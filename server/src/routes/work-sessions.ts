@@ -25,14 +25,15 @@ import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '
 import type { Router } from '../http/router.ts';
 import { runIntent } from '../intents/run-intent.ts';
 import { ActiveSessionsSchema, activeSessionsJson } from '../tasks/active-sessions.ts';
-import { DeviceTimeInputSchema } from '../tasks/device-time-input.ts';
-import { EntityIdSchema, TaskRefBodySchema } from '../tasks/input-schemas.ts';
+import { DeviceTimeInputSchema, IdSchema } from '../http/input.ts';
 
 const ActiveData = dataOf(ActiveSessionsSchema);
 
+const TaskRefBodySchema = z.strictObject({ task_id: IdSchema }).openapi('TaskRef');
+
 const HeartbeatBodySchema = z
   .strictObject({
-    task_id: EntityIdSchema,
+    task_id: IdSchema,
     alive_since: DeviceTimeInputSchema.optional().openapi({
       description: "The device's time when its unbroken run of beats on this task began; not after now",
       example: '2026-01-16T11:40:00Z',

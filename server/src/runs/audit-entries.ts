@@ -20,9 +20,9 @@ import type { AuditRow } from '@stint/shared';
 import { readRows } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import { IsoTimeSchema } from '../http/schemas.ts';
-import type { Paging } from './paging.ts';
-import { wireTimes } from './wire-times.ts';
+import { IsoTimeSchema } from '../http/wire-times.ts';
+import type { Paging } from '../http/input.ts';
+import { wireTimes } from '../http/wire-times.ts';
 
 export const AuditEntryJsonSchema = z
   .object({

@@ -15,7 +15,7 @@ import type { ProcedureRunRow, RunSnapshot, SafetyCheckRow, SopVersionRow } from
 import { readRows, selectRow, selectRows } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import type { Paging } from './paging.ts';
+import type { Paging } from '../http/input.ts';
 
 export async function findRun(db: Queryable, id: string): Promise<RunSnapshot | undefined> {
   const run = await selectRow(db, 'procedure_runs', { id });

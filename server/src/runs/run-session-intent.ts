@@ -9,7 +9,7 @@ import type { IntentArgs, IntentKind, UserRow } from '@stint/shared';
 import type { AppDeps } from '../http/env.ts';
 import { runIntent } from '../intents/run-intent.ts';
 import type { RanIntent } from '../intents/run-intent.ts';
-import { wireTimeDetails } from './wire-times.ts';
+import { wireTimeDetails } from '../http/wire-times.ts';
 
 export async function runSeedIntent<K extends IntentKind>(
   deps: Pick<AppDeps, 'sql' | 'clock' | 'config'>,

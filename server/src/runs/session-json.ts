@@ -16,7 +16,7 @@
 import { z } from '@hono/zod-openapi';
 import { CheckResult, RunStatus, runView, toIso } from '@stint/shared';
 import type { PlacedStep, RunSnapshot } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 import { SopTaskJsonSchema } from './sop-json.ts';
 
 export const RunStatusSchema = z.enum([RunStatus.inProgress, RunStatus.paused, RunStatus.completed]);

@@ -14,7 +14,7 @@
 import { z } from '@hono/zod-openapi';
 import { SopStatus, toIso } from '@stint/shared';
 import type { SopRow, SopVersionRow } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 
 export const SopStepJsonSchema = z
   .object({ id: z.string(), title: z.string(), requires_check: z.boolean() })

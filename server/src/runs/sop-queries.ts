@@ -13,7 +13,7 @@ import type { SopRow, SopVersionRow } from '@stint/shared';
 import { readRows, selectRow } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import type { Paging } from './paging.ts';
+import type { Paging } from '../http/input.ts';
 import type { SopRecord } from './sop-json.ts';
 
 export async function findSop(db: Queryable, id: string, version?: number): Promise<SopRecord | undefined> {

@@ -16,7 +16,7 @@ import { activeSessionsOf, toIso, wholeSeconds } from '@stint/shared';
 import type { Millis } from '@stint/shared';
 import { selectRows } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import { IsoTimeSchema } from '../http/schemas.ts';
+import { IsoTimeSchema } from '../http/wire-times.ts';
 
 export const ActiveSessionSchema = z
   .object({

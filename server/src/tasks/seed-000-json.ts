@@ -21,7 +21,7 @@
 import { z } from '@hono/zod-openapi';
 import { toIso, wholeSeconds } from '@stint/shared';
 import type { TaskRow, WorkSessionRow } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 import { TaskStatusSchema } from './task-json.ts';
 
 export const SessionStatus = { open: 'in-progress', closed: 'closed' } as const;

@@ -12,7 +12,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { ChecklistStatus, TaskStatus, WorkState, displayedStatus, isAtomic, ongoingBy, toIso, wholeSeconds, workState } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 import type { TaskBundle } from './task-reads.ts';
 
 export const TaskStatusSchema = z.enum(TaskStatus).openapi('TaskStatus');

@@ -13,7 +13,7 @@
 import { z } from '@hono/zod-openapi';
 import { EndReason, toIso } from '@stint/shared';
 import type { WorkSessionRow } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 
 export const WorkSessionJsonSchema = z
   .object({

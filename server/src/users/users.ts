@@ -13,7 +13,7 @@ import { COLUMNS } from '../db/columns.ts';
 import { readRow, selectRow } from '../db/rows.ts';
 import { toDate } from '../db/sql.ts';
 import type { Queryable } from '../db/sql.ts';
-import { IsoTimeSchema } from '../http/schemas.ts';
+import { IsoTimeSchema } from '../http/wire-times.ts';
 
 /** The built-in admin that ADMIN_TOKEN authenticates as. */
 export const ADMIN_USER_ID = 'admin';
