@@ -28,11 +28,6 @@ export function wireTimes(value: unknown): unknown {
   return out;
 }
 
-/** `wireTimes` for a details record (keeps the record type). */
-export function wireTimeDetails(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return wireTimes(details) as Record<string, unknown>;
-}
-
 function isTimeKey(key: string): boolean {
   return key.endsWith('_at') || key === 'start_time' || key === 'end_time';
 }

@@ -23,7 +23,7 @@ import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '
 import type { Router } from '../http/router.ts';
 import { IdParamSchema, IdSchema, PAGING_QUERY, TitleInputSchema, wholeNumber } from '../http/input.ts';
 import type { Queryable } from '../db/sql.ts';
-import { runSeedIntent } from '../runs/run-session-intent.ts';
+import { runIntent } from '../intents/run-intent.ts';
 import { SopJsonSchema, sopJson } from '../runs/sop-json.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { findSop, listSops } from '../runs/sop-queries.ts';
@@ -118,7 +118,7 @@ export function registerSopRoutes(app: Router, deps: AppDeps): void {
   app.openapi(createSop, async (c) => {
     const body = c.req.valid('json');
     const id = body.id ?? randomUUID();
-    await runSeedIntent(deps, currentUser(c), 'sop.create', { sop_id: id, title: body.title, tasks: body.tasks });
+    await runIntent(deps, currentUser(c), 'sop.create', { sop_id: id, title: body.title, tasks: body.tasks });
     return c.json({ data: await mustFindSop(sql, id) }, 201);
   });
 
@@ -141,19 +141,19 @@ export function registerSopRoutes(app: Router, deps: AppDeps): void {
       // An empty edit of a confirmed SOP would publish an identical new version.
       throw new DomainError(ErrorCode.INVALID_INPUT, 'Send a title, tasks or both to edit an SOP.');
     }
-    await runSeedIntent(deps, currentUser(c), 'sop.edit', { sop_id: id, ...(title === undefined ? {} : { title }), ...(tasks === undefined ? {} : { tasks }) });
+    await runIntent(deps, currentUser(c), 'sop.edit', { sop_id: id, ...(title === undefined ? {} : { title }), ...(tasks === undefined ? {} : { tasks }) });
     return c.json({ data: await mustFindSop(sql, id) }, 200);
   });
 
   app.openapi(confirmSop, async (c) => {
     const { id } = c.req.valid('param');
-    await runSeedIntent(deps, currentUser(c), 'sop.confirm', { sop_id: id });
+    await runIntent(deps, currentUser(c), 'sop.confirm', { sop_id: id });
     return c.json({ data: await mustFindSop(sql, id) }, 200);
   });
 
   app.openapi(deleteSop, async (c) => {
     const { id } = c.req.valid('param');
-    await runSeedIntent(deps, currentUser(c), 'sop.delete', { sop_id: id });
+    await runIntent(deps, currentUser(c), 'sop.delete', { sop_id: id });
     return c.body(null, 204);
   });
 }

@@ -1,7 +1,7 @@
 /**
- * Read queries for procedure runs, seed 001's "work sessions". Each run comes
- * with the SOP version it is pinned to and its checks (shared's
- * `RunSnapshot`), which is all `runView` needs.
+ * Read queries for procedure runs. Each run comes with the SOP version it is
+ * pinned to and its checks (shared's `RunSnapshot`), which is all `runView`
+ * needs.
  *
  * Invariants:
  * 1. A run is always shown with its pinned version (sop_id, sop_version),

@@ -1,5 +1,5 @@
 /**
- * Read queries for SOPs (seed 001). Reads only: every change goes through
+ * Read queries for SOPs. Reads only: every change goes through
  * the intent executor (sop.create / edit / confirm / delete).
  *
  * Invariants:
