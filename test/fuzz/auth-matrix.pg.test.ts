@@ -1,9 +1,9 @@
 /**
- * Issue 7 item 2, auth: every operation of the OpenAPI document × every kind
- * of caller — no token, garbage, forged (right shape, wrong signature;
- * `alg: none`; a tampered subject), expired (a real token after the manual
- * clock passes its expiry), a worker, another worker, a supervisor, an admin
- * — against the access table written from API.md (access-table.ts).
+ * Every operation of the OpenAPI document × every kind of caller — no
+ * token, garbage, forged (right shape, wrong signature; `alg: none`; a
+ * tampered subject), expired (a real token after the manual clock passes its
+ * expiry), a worker, another worker, a supervisor, an admin — against the
+ * access table written from API.md (access-table.ts).
  *
  * Invariants:
  * 1. The table and the document list the same operations.

@@ -1,6 +1,6 @@
 /**
- * Issue 7 item 2, routes: every operation of the app's OpenAPI document is
- * fuzzed from its own declared schemas. A valid request is drawn (ids mostly
+ * Every operation of the app's OpenAPI document is fuzzed from its own
+ * declared schemas. A valid request is drawn (ids mostly
  * of entities that exist), one declared input is corrupted, and the answer
  * must be a 4xx with the error body, never a 5xx, with nothing changed.
  *

@@ -1,5 +1,5 @@
 /**
- * Seed 000's task on the wire (API.md "Seed 000"):
+ * The task as PUT /tasks/:id answers it (API.md "Seed 000"):
  * `{id, task_status, task_sessions: [{start_time, end_time, status, duration}],
  *   time_spent, task_assigned_date, task_updated_at}`.
  *
@@ -21,42 +21,42 @@
 import { z } from '@hono/zod-openapi';
 import { toIso, wholeSeconds } from '@stint/shared';
 import type { TaskRow, WorkSessionRow } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
-import { TaskStatusSchema } from './task-json.ts';
+import { IsoTimeSchema, isoOrNull } from '../../http/wire-times.ts';
+import { TaskStatusSchema } from '../../tasks/task-json.ts';
 
-export const SessionStatus = { open: 'in-progress', closed: 'closed' } as const;
-export type SessionStatus = (typeof SessionStatus)[keyof typeof SessionStatus];
+export const SessionEntryStatus = { open: 'in-progress', closed: 'closed' } as const;
+export type SessionEntryStatus = (typeof SessionEntryStatus)[keyof typeof SessionEntryStatus];
 
-export const Seed000SessionSchema = z
+export const TaskSessionEntrySchema = z
   .object({
     start_time: IsoTimeSchema,
     end_time: IsoTimeSchema.nullable(),
-    status: z.enum(SessionStatus),
+    status: z.enum(SessionEntryStatus),
     duration: z.int().nonnegative().nullable(),
   })
-  .openapi('Seed000Session');
+  .openapi('TaskSessionEntry');
 
-export const Seed000TaskSchema = z
+export const TaskWithSessionsSchema = z
   .object({
     id: z.string(),
     task_status: TaskStatusSchema,
-    task_sessions: z.array(Seed000SessionSchema),
+    task_sessions: z.array(TaskSessionEntrySchema),
     time_spent: z.int().nonnegative(),
     task_assigned_date: IsoTimeSchema.nullable(),
     task_updated_at: IsoTimeSchema,
   })
-  .openapi('Seed000Task');
-export type Seed000TaskJson = z.infer<typeof Seed000TaskSchema>;
+  .openapi('TaskWithSessions');
+export type TaskWithSessionsJson = z.infer<typeof TaskWithSessionsSchema>;
 
 /** The task with its sessions (already oldest first, as `taskSessions` returns them). */
-export function seed000TaskJson(task: TaskRow, sessions: readonly WorkSessionRow[]): Seed000TaskJson {
+export function taskWithSessionsJson(task: TaskRow, sessions: readonly WorkSessionRow[]): TaskWithSessionsJson {
   return {
     id: task.id,
     task_status: task.status,
     task_sessions: sessions.map((session) => ({
       start_time: toIso(session.started_at),
       end_time: isoOrNull(session.ended_at),
-      status: session.ended_at === null ? SessionStatus.open : SessionStatus.closed,
+      status: session.ended_at === null ? SessionEntryStatus.open : SessionEntryStatus.closed,
       duration: session.ended_at === null ? null : wholeSeconds(session.ended_at - session.started_at),
     })),
     time_spent: wholeSeconds(task.time_spent_ms),
