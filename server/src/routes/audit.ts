@@ -1,14 +1,8 @@
 /**
- * The audit log for supervisors (API.md "Seed 001 — SOP runs"):
- *
- *   GET /api/v1/audit  (supervisor, admin) ?entity_id=&entity=&action=&limit=&offset=
- *     → {data: [entry]} newest first (at DESC)
- *   entry: {id, at, actor_id, device_id, source, entity, entity_id, action,
- *           old_value, new_value, reason}
- *
- * Entries are only ever inserted, by the rules' effects and by the executor
- * when it refuses a change to a locked run; a database trigger refuses
- * UPDATE, DELETE and TRUNCATE on audit_log. This route only reads.
+ * The audit log for supervisors. Entries are only ever inserted, by the
+ * rules' effects and by the executor when it refuses a change to a locked
+ * run; a database trigger refuses UPDATE, DELETE and TRUNCATE, so this route
+ * only reads.
  */
 import { requireRole } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';

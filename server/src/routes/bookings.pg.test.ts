@@ -147,7 +147,7 @@ describe('POST /api/v1/bookings', () => {
 });
 
 describe('GET /api/v1/bookings/:id', () => {
-  test('answers exactly the seed 002 booking shape', async () => {
+  test('answers exactly the booking shape API.md gives', async () => {
     const b = await seed(BookingStatus.ongoing, { is_delayed: true, started_at: null });
     const res = await request('GET', `/api/v1/bookings/${b.id}`, 'student');
     expect(res.status).toBe(200);

@@ -1,19 +1,10 @@
 /**
- * Seed 001 SOPs (API.md "Seed 001 — SOP runs"). Every change goes through
- * the intent executor (sop.create / sop.edit / sop.confirm / sop.delete), so
- * the rules in shared/src/runs/sop-rules.ts decide and applied_intents logs it.
- *
- *   POST   /api/v1/sops             (supervisor, admin) {title, tasks, id?} → 201 {data: sop} (draft v1)
- *   GET    /api/v1/sops             (signed in) ?confirmed=&limit=&offset= → {data: [sop]} (latest versions, by title)
- *   GET    /api/v1/sops/:id         (signed in) ?version= → {data: sop} (latest version unless one is named)
- *   PATCH  /api/v1/sops/:id         (supervisor, admin) {title?, tasks?} → {data: sop}
- *          editing a confirmed SOP publishes a new draft version; runs stay pinned to theirs
- *   POST   /api/v1/sops/:id/confirm (supervisor, admin) → {data: sop}
- *   DELETE /api/v1/sops/:id         (supervisor, admin) → 204 (soft delete; repeating it is a no-op),
- *          or 400 SOP_HAS_ACTIVE_SESSIONS with details.active_session_ids
- *
- * Task and step ids may be sent (clients name things offline; a draft keeps
- * its step ids across edits); missing ones are named by the server.
+ * SOPs. Every change is a sop.* intent, so the rules in
+ * shared/src/runs/sop-rules.ts decide: editing a confirmed SOP publishes a
+ * new draft version (runs stay pinned to theirs), and deleting one with
+ * active runs is refused with their ids. Task and step ids may be sent, since
+ * clients name things offline and a draft keeps its step ids across edits;
+ * missing ones are named by the server.
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, MAX_SOP_STEPS, MAX_SOP_TASKS } from '@stint/shared';

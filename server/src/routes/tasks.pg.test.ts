@@ -306,7 +306,7 @@ describe('PATCH /api/v1/tasks/:id', () => {
     await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
   });
 
-  test('a manual status on a task with checklist items → 400 STATUS_DERIVED with seed 004\'s message, nothing changed', async () => {
+  test('a manual status on a task with checklist items → 400 STATUS_DERIVED with its fixed message, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await addItem(t, supervisor.token, task.id, 1);
     const res = await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token, body: { status: 'done' } }, 400, 'STATUS_DERIVED');

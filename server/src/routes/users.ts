@@ -1,8 +1,6 @@
 /**
- * Users and tokens (API.md "Users and tokens"):
- *   POST /api/v1/users               (admin) {name, role, id?} → 201 {data: user}
- *   POST /api/v1/users/{id}/tokens   (admin) → 201 {data: {token, expires_at}}
- *   GET  /api/v1/me                  (signed in) → {data: user}
+ * Users and their tokens. Only an admin creates people and issues tokens;
+ * a token is one device's key.
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, toIso } from '@stint/shared';

@@ -1,26 +1,11 @@
 /**
- * The work-session history and the owner's claim of lost time (API.md "Work
- * sessions and reports", DESIGN §3.1):
+ * The work-session history and the owner's claim of lost time (DESIGN §3.1).
  *
- *   GET  /api/v1/work-sessions  ?task_id=&user_id=&from=&to=&limit=&cursor=
- *        → {data: [session], next_cursor}, newest first (started_at, then id)
- *   POST /api/v1/work-sessions/{id}/extend  (the session's owner) {until} → {data: session}
- *   session: {id, task_id, user_id, started_at, ended_at, end_reason, zone, offline, extended_by_owner}
- *
- * Listing: a worker sees their own sessions only; naming someone else in
- * `user_id` is 403 FORBIDDEN rather than an empty page, so a client that
- * asks for the wrong person learns it instead of showing "no work". A
- * supervisor or admin sees everyone's, or one person's with `user_id`.
- * `from` (inclusive) and `to` (exclusive) bound started_at, ISO-8601 with Z
- * or an offset; `from` after `to` is 400. `limit` is 1..100 (digits only,
- * default 50). `next_cursor` is opaque; hand it back as `cursor` for the next
- * page (null on the last). A cursor this server did not write is 400.
- *
- * Extending is the `work.extend` intent: only the owner (403), only a
- * session the stale sweep closed (409 CONFLICT_INVALID_STATE), `until` not
- * before the session's end and not after now (400); an unknown session is
- * 404. Cut short by a later session of the task, it still answers 200 with
- * the session as extended.
+ * A worker naming someone else in `user_id` gets 403 rather than an empty
+ * page, so a client that asks for the wrong person learns it instead of
+ * showing "no work". `next_cursor` is opaque; a cursor this server did not
+ * write is 400. Extending is the `work.extend` intent: cut short by a later
+ * session of the task, it still answers 200 with the session as extended.
  */
 import { DomainError, ErrorCode, isSupervisor } from '@stint/shared';
 import type { UserRow } from '@stint/shared';

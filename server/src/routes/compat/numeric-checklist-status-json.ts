@@ -49,7 +49,7 @@ export function numericTaskSummaryJson({ task, items }: TaskBundle): NumericTask
   };
 }
 
-/** Items arrive in position order from the reads (task-reads.ts invariant 1). */
+/** Items arrive in position order from the reads (task-reads.ts). */
 export function numericTaskJson(bundle: TaskBundle): NumericTaskJson {
   return {
     ...numericTaskSummaryJson(bundle),

@@ -1,22 +1,14 @@
 /**
- * The task as PUT /tasks/:id answers it (API.md "Seed 000"):
- * `{id, task_status, task_sessions: [{start_time, end_time, status, duration}],
- *   time_spent, task_assigned_date, task_updated_at}`.
+ * The task as PUT /tasks/:id answers it, with every work session of the task
+ * (any user), oldest first: the server alone opens and closes them.
  *
- * Invariants:
- *  1. task_sessions are every session of the task (any user), oldest first,
- *     straight from work_sessions: the server alone opens and closes them.
- *  2. A session's `status` is "in-progress" while it is open and "closed"
- *     once it has ended. The status the task moved to when a session closed
- *     is not stored (work_sessions keeps only ended_reason, which for a
- *     manual change is just "status_change"), and a session is an
- *     in-progress period either way; end_time says when it ended.
- *  3. `duration` is whole seconds of (end_time − start_time) for a closed
- *     session and null for the open one (its length is not known yet; a
- *     client computes the running time from start_time).
- *  4. `time_spent` is whole seconds of the task's stored time_spent_ms (the
- *     exact sum of closed sessions, I4), so it can exceed the sum of the
- *     rounded-down durations by less than a second per session.
+ * A session entry's `status` is "in-progress" while it is open and "closed"
+ * after: the status the task moved to when it closed is not stored (only
+ * ended_reason, "status_change" for any manual change), and end_time says
+ * when. `duration` is null while open (a client computes the running time
+ * from start_time). `time_spent` is whole seconds of the exact stored sum
+ * (I4), so it can exceed the sum of the rounded-down durations by less than
+ * a second per session.
  */
 import { z } from '@hono/zod-openapi';
 import { toIso, wholeSeconds } from '@stint/shared';
