@@ -25,13 +25,13 @@ import { createMetrics } from './metrics/metrics.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBookingRoutes } from './routes/bookings.ts';
-import { registerCronRoutes } from './routes/cron.ts';
+import { registerBookingLifecycleRoutes } from './routes/compat/booking-lifecycle.ts';
+import { registerNumericChecklistStatusRoutes } from './routes/compat/numeric-checklist-status.ts';
+import { registerTaskStatusPutRoutes } from './routes/compat/task-status-put.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerOpenApiRoutes } from './routes/openapi.ts';
 import { registerRunRoutes } from './routes/runs.ts';
-import { registerSeed000Routes } from './routes/seed-000.ts';
-import { registerSeed004Routes } from './routes/seed-004.ts';
 import { registerSopRoutes } from './routes/sops.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
@@ -68,10 +68,10 @@ const ROUTES: readonly ((app: Router, deps: AppDeps) => void)[] = [
   registerTaskRoutes,
   registerWorkSessionRoutes,
   registerWorkSessionHistoryRoutes,
-  registerSeed000Routes,
-  registerSeed004Routes,
+  registerTaskStatusPutRoutes,
+  registerNumericChecklistStatusRoutes,
   registerBookingRoutes,
-  registerCronRoutes,
+  registerBookingLifecycleRoutes,
   registerMetricsRoutes,
   registerZeroRoutes,
   registerOpenApiRoutes,

@@ -104,7 +104,7 @@ export const ACCESS_TABLE: readonly AccessRow[] = [
     success: 200,
     prepare: async (c) => ({ path: '/api/v1/sync/push', body: { device_id: 'matrix-device', sent_at: new Date(c.t.clock()).toISOString(), intents: [] } }),
   },
-  // Seed 001: SOPs (supervisor), runs, approvals, audit
+  // SOPs (supervisor), procedure runs, approvals, audit
   { key: 'POST /api/v1/sops', access: STAFF, success: 201, prepare: fixed('/api/v1/sops', { title: 'New SOP', tasks: [{ title: 'T', steps: [{ title: 'S' }] }] }) },
   { key: 'GET /api/v1/sops', access: SIGNED_IN, success: 200, prepare: fixed('/api/v1/sops') },
   { key: 'GET /api/v1/sops/{id}', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/api/v1/sops/${await c.make.sop(true)}` }) },
@@ -165,7 +165,7 @@ export const ACCESS_TABLE: readonly AccessRow[] = [
   { key: 'POST /api/v1/tasks/{id}/claim', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/api/v1/tasks/${await c.make.task()}/claim` }) },
   { key: 'POST /api/v1/tasks/{id}/release', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/api/v1/tasks/${await c.make.task(c.actor)}/release` }) },
   { key: 'POST /api/v1/tasks/{id}/complete', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/api/v1/tasks/${await c.make.task(c.actor)}/complete` }) },
-  // Seed 003: my work sessions
+  // My work sessions
   { key: 'GET /api/v1/me/work-sessions/active', access: SIGNED_IN, success: 200, prepare: fixed('/api/v1/me/work-sessions/active') },
   { key: 'POST /api/v1/me/work-sessions/start', access: SIGNED_IN, success: 200, prepare: workSession('start') },
   { key: 'POST /api/v1/me/work-sessions/pause', access: SIGNED_IN, success: 200, prepare: workSession('pause') },
@@ -188,9 +188,9 @@ export const ACCESS_TABLE: readonly AccessRow[] = [
       return { path: `/api/v1/work-sessions/${session.id}/extend`, body: { until: new Date(session.endedAt + 60_000).toISOString() } };
     },
   },
-  // Seed 000
+  // Task status by PUT
   { key: 'PUT /tasks/{id}', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/tasks/${await c.make.task()}`, body: { task_status: 'in-progress' } }) },
-  // Seed 004: a worker lists only their own tasks
+  // Numeric checklist status: a worker lists only their own tasks
   { key: 'GET /api/tasks/{id}', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/api/tasks/${await c.make.task()}` }) },
   { key: 'PATCH /api/tasks/{id}', access: SIGNED_IN, success: 200, prepare: async (c) => ({ path: `/api/tasks/${await c.make.task()}`, body: { status: 2 } }) },
   { key: 'GET /api/tasks/by-user/{userId}', access: OWNER, success: 200, prepare: async (c) => ({ path: `/api/tasks/by-user/${c.owner.user.id}` }) },
@@ -207,7 +207,7 @@ export const ACCESS_TABLE: readonly AccessRow[] = [
     success: 204,
     prepare: async (c) => ({ path: `/api/checklist-items/${await c.make.item(await c.make.task(c.actor), c.actor)}` }),
   },
-  // Seed 002: bookings (supervisor), their start/complete (participants and supervisors), the sweep
+  // Bookings (supervisor), their start/complete (participants and supervisors), the sweep
   {
     key: 'POST /api/v1/bookings',
     access: STAFF,

@@ -1,9 +1,9 @@
 /**
- * Issue 7 item 2, auth: every operation of the OpenAPI document × every kind
- * of caller — no token, garbage, forged (right shape, wrong signature;
- * `alg: none`; a tampered subject), expired (a real token after the manual
- * clock passes its expiry), a worker, another worker, a supervisor, an admin
- * — against the access table written from API.md (access-table.ts).
+ * Every operation of the OpenAPI document × every kind of caller — no
+ * token, garbage, forged (right shape, wrong signature; `alg: none`; a
+ * tampered subject), expired (a real token after the manual clock passes its
+ * expiry), a worker, another worker, a supervisor, an admin — against the
+ * access table written from API.md (access-table.ts).
  *
  * Invariants:
  * 1. The table and the document list the same operations.
@@ -22,11 +22,10 @@ import { TEST_ADMIN_TOKEN, createTestApp } from '../../server/src/testing/test-a
 import type { TestApp } from '../../server/src/testing/test-app.ts';
 import { ADMIN_USER_ID } from '../../server/src/users/users.ts';
 import { ACCESS_TABLE, COLUMNS, allowedColumns } from './access-table.ts';
-import type { AccessRow, Call, Cell, Column } from './access-table.ts';
+import type { AccessRow, Call } from './access-table.ts';
 import { OPENAPI_PATH, bearer, expectErrorBody, loadOperations, send } from './fuzz-http.ts';
 import type { RawResponse } from './fuzz-http.ts';
-import type { Person } from './fuzz-fixtures.ts';
-import { createMakers } from './matrix-makers.ts';
+import { createCells, createMakers } from './matrix-makers.ts';
 import { expectNothingChanged, probeState } from './state-probe.ts';
 
 const CRON_SECRET = 'matrix-cron-secret-0123456789abcdef';
@@ -39,6 +38,7 @@ const unconfigured = createTestApp(db);
 const operations = await loadOperations(t);
 const setup = await t.signIn('supervisor', 'matrix-setup');
 const make = createMakers(t, setup, db.sql);
+const { cellFor, prepare } = createCells(t, make);
 
 /** A token that expires: issued now, used after the manual clock passes its lifetime. */
 const expiring = await t.signIn('admin', 'matrix-expiring');
@@ -162,19 +162,6 @@ describe('auth matrix', () => {
 
 function label(row: AccessRow): string {
   return `${row.key}${row.variant === undefined ? '' : ` (${row.variant})`} — ${row.access.kind === 'roles' ? row.access.roles.join('/') : row.access.kind}`;
-}
-
-/** The caller of a column, and the owner of what the call touches (invariant 2 of access-table.ts). */
-async function cellFor(column: Column): Promise<Cell> {
-  const owner = await make.person('worker');
-  const actor: Person = column === 'worker' ? owner : await make.person(column === 'worker2' ? 'worker' : column);
-  return { t, column, actor, owner, make };
-}
-
-async function prepare(row: AccessRow, column: Column, cell?: Cell): Promise<Call> {
-  const path = row.key.split(' ')[1] ?? '';
-  if (row.prepare === undefined) return { path };
-  return row.prepare(cell ?? (await cellFor(column)));
 }
 
 function sendCall(app: TestApp, method: string, call: Call, authorization: string | undefined): Promise<RawResponse> {

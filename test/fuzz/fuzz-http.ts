@@ -4,7 +4,7 @@
  * one), and the error contract every refusal must meet.
  *
  * Invariants:
- * 1. Every refusal, seed routes included, is `{error: {code, message,
+ * 1. Every refusal, compat routes included, is `{error: {code, message,
  *    details?}}` with a SCREAMING_SNAKE code and a non-empty message
  *    (API.md "Conventions").
  * 2. The document is read from the app itself, never from a file.

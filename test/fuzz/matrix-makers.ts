@@ -13,7 +13,7 @@ import { selectRows } from '../../server/src/db/rows.ts';
 import type { Queryable } from '../../server/src/db/sql.ts';
 import { sweepStaleSessions } from '../../server/src/scheduler/stale-sessions.ts';
 import type { TestApp } from '../../server/src/testing/test-app.ts';
-import type { Makers } from './access-table.ts';
+import type { AccessRow, Call, Cell, Column, Makers } from './access-table.ts';
 import { expectOk } from './fuzz-fixtures.ts';
 import type { Person } from './fuzz-fixtures.ts';
 
@@ -83,4 +83,25 @@ export function createMakers(t: TestApp, setup: Person, sql: Queryable): Makers 
     },
   };
   return makers;
+}
+
+export interface Cells {
+  /** The caller of a column, and the owner of what the call touches (invariant 2 of access-table.ts). */
+  cellFor(column: Column): Promise<Cell>;
+  /** The row's call, on fresh entities, for a caller of `column` (or of `cell`, when given). */
+  prepare(row: AccessRow, column: Column, cell?: Cell): Promise<Call>;
+}
+
+export function createCells(t: TestApp, make: Makers): Cells {
+  const cellFor = async (column: Column): Promise<Cell> => {
+    const owner = await make.person('worker');
+    const actor: Person = column === 'worker' ? owner : await make.person(column === 'worker2' ? 'worker' : column);
+    return { t, column, actor, owner, make };
+  };
+  const prepare = async (row: AccessRow, column: Column, cell?: Cell): Promise<Call> => {
+    const path = row.key.split(' ')[1] ?? '';
+    if (row.prepare === undefined) return { path };
+    return row.prepare(cell ?? (await cellFor(column)));
+  };
+  return { cellFor, prepare };
 }

@@ -1,6 +1,6 @@
 /**
- * Issue 7 item 2, routes: every operation of the app's OpenAPI document is
- * fuzzed from its own declared schemas. A valid request is drawn (ids mostly
+ * Every operation of the app's OpenAPI document is fuzzed from its own
+ * declared schemas. A valid request is drawn (ids mostly
  * of entities that exist), one declared input is corrupted, and the answer
  * must be a 4xx with the error body, never a 5xx, with nothing changed.
  *
@@ -35,8 +35,8 @@ const RUNS_PER_OPERATION = 25;
 /**
  * zero-cache's endpoints check the envelope themselves (400) but answer what
  * Zero's own parser refuses inside it with Zero's protocol error, a 200
- * `{kind: 'PushFailed' | 'TransformFailed'}` (server/src/routes/zero.ts,
- * invariant 2): zero-cache expects that shape. It must still change nothing.
+ * `{kind: 'PushFailed' | 'TransformFailed'}` (server/src/routes/zero.ts):
+ * zero-cache expects that shape. It must still change nothing.
  */
 const ZERO_PREFIX = '/api/zero/';
 const CRON_SECRET = 'fuzz-cron-secret-0123456789abcdef';

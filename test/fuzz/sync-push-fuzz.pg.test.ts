@@ -1,8 +1,8 @@
 /**
- * Issue 7 item 2, the intent endpoint (POST /api/v1/sync/push, API.md "Sync
- * push"): a malformed batch is a 400 that applies and records nothing; a
- * malformed intent of any kind is rejected INVALID_INTENT on its own while
- * the valid intents around it in the same batch are accepted.
+ * The intent endpoint (POST /api/v1/sync/push, API.md "Sync push"): a
+ * malformed batch is a 400 that applies and records nothing; a malformed
+ * intent of any kind is rejected INVALID_INTENT on its own while the valid
+ * intents around it in the same batch are accepted.
  *
  * Invariants checked:
  * 1. Envelope corruptions (drawn from the document's batch schema, starting

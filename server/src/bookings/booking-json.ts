@@ -1,18 +1,12 @@
 /**
- * Seed 002 bookings on the wire (API.md "Seed 002"), and the sweep report
- * the update routes answer.
- *
- * Invariants:
- *  1. A booking is exactly `{id, mentor_id, student_id, start_time, end_time,
- *     status, isDelayed, started_at, completed_at}`: the seed's camelCase
- *     `isDelayed`, ISO-8601 UTC times with Z, nothing else (no updated_at).
- *  2. The sweep report is the shared `SweepReport` as is:
- *     `{started, completed, updates: [{id, from, to, is_delayed}]}`, no envelope.
+ * Bookings on the wire, and the sweep report the triggers answer. A booking
+ * keeps the camelCase `isDelayed` its frontends read (API.md "Seed 002") and
+ * has no updated_at; the report carries only the fields API.md names.
  */
 import { z } from '@hono/zod-openapi';
 import { BOOKING_STATUSES, toIso } from '@stint/shared';
 import type { BookingRow, BookingStatus, SweepReport } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 
 export const BookingStatusSchema = z.enum(BOOKING_STATUSES as [BookingStatus, ...BookingStatus[]]).openapi('BookingStatus');
 
@@ -55,7 +49,7 @@ export function bookingJson(row: BookingRow): BookingJson {
   };
 }
 
-/** The report with only the seed's fields (invariant 2). */
+/** The report with only the fields API.md names. */
 export function sweepReportJson(report: SweepReport): z.infer<typeof SweepReportSchema> {
   return {
     started: report.started,

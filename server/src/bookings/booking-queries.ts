@@ -1,26 +1,32 @@
 /**
- * Reads of seed 002 bookings, and who may see one.
+ * Reads of bookings, and who may see one.
  *
  * Invariants:
  *  1. A booking is visible to its mentor, its student, and supervisors and
  *     admins; nobody else (the same people the rules let start or complete it).
  *  2. Lists are ordered by start time, then id, so pages are stable.
  */
-import { isSupervisor } from '@stint/shared';
+import { DomainError, ErrorCode, isSupervisor } from '@stint/shared';
 import type { BookingRow, BookingStatus, UserRow } from '@stint/shared';
 import { readRows, selectRow } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import { COLUMNS } from '../db/columns.ts';
 import type { Queryable } from '../db/sql.ts';
+import type { Paging } from '../http/input.ts';
 
-export interface BookingFilter {
+export interface BookingFilter extends Paging {
   readonly status?: BookingStatus;
-  readonly limit: number;
-  readonly offset: number;
 }
 
 export async function findBooking(db: Queryable, id: string): Promise<BookingRow | undefined> {
   return selectRow(db, 'bookings', { id });
+}
+
+/** The booking, or 404. */
+export async function requireBooking(db: Queryable, id: string): Promise<BookingRow> {
+  const booking = await findBooking(db, id);
+  if (booking === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Booking ${id} not found.`, { booking_id: id });
+  return booking;
 }
 
 export function maySeeBooking(booking: BookingRow, user: Pick<UserRow, 'id' | 'role'>): boolean {

@@ -1,5 +1,5 @@
 /**
- * Seed 002's automatic booking transitions as set-based SQL: the one
+ * The automatic booking transitions as set-based SQL: the one
  * implementation behind the in-process scheduler, `/api/admin/update-session-status`
  * and `/api/cron/complete-sessions`. The shared `sweepBooking` is its
  * reference; sweep-sql.pg.test.ts proves they agree on random tables.

@@ -1,8 +1,7 @@
 /**
- * Seed 003, Task 2: the old "Now Working" model (user_now_working,
- * user_task_now_working_time) moves into work sessions and totals, keeping
- * every accumulated second, and disappears. Validated on an empty database
- * and with fixtures (seed 003 "Validar migración en DB vacía y con fixtures").
+ * The old "Now Working" model (user_now_working, user_task_now_working_time)
+ * moves into work sessions and totals, keeping every accumulated second, and
+ * disappears. Validated on an empty database and with fixtures.
  * Migrated totals are backed by synthetic closed sessions ('migrated'), so
  * the consistency query (I1–I5) holds after every case.
  */

@@ -69,22 +69,3 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function isStorableText(value: string): boolean {
   return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
-
-/** Postgres SQLSTATE of a failed query, if it is one. */
-export function sqlState(error: unknown): string | undefined {
-  return error instanceof postgres.PostgresError ? error.code : undefined;
-}
-
-/** The constraint a failed query violated, if any. */
-export function violatedConstraint(error: unknown): string | undefined {
-  return error instanceof postgres.PostgresError ? error.constraint_name : undefined;
-}
-
-export const SQLSTATE = {
-  uniqueViolation: '23505',
-  foreignKeyViolation: '23503',
-  checkViolation: '23514',
-  exclusionViolation: '23P01',
-  notNullViolation: '23502',
-  raiseException: 'P0001',
-} as const;

@@ -7,11 +7,10 @@
  *     details.
  *  2. Bad input is 400 INVALID_INPUT, never a 5xx: schema failures (the zod
  *     hook), malformed JSON, a wrong content type, an oversized body, and as
- *     a last resort a Postgres data exception (SQLSTATE class 22) that a
- *     schema should have caught.
- *  3. A constraint the database enforces (SQLSTATE class 23) that no rule
- *     caught first is 409 CONFLICT_INVALID_STATE: the request conflicts with
- *     current state (I1, I5, I7 are also held by the database).
+ *     a last resort a value the database refused as invalid input
+ *     (`classifyDbError`) that a schema should have caught.
+ *  3. A database conflict no rule caught first is 409 CONFLICT_INVALID_STATE
+ *     (I1, I5, I7 are also held by the database).
  *  4. Anything else is 500 INTERNAL; the cause is logged with the request id,
  *     and the client sees only the request id, never the cause.
  */
@@ -21,7 +20,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import postgres from 'postgres';
+import { classifyDbError } from '../db/db-errors.ts';
 import type { Logger } from '../log.ts';
 import type { AppEnv } from './env.ts';
 
@@ -83,16 +82,15 @@ function toDomainError(err: Error): DomainError {
     }
     return new DomainError(ErrorCode.INTERNAL, err.message);
   }
-  if (err instanceof postgres.PostgresError) {
-    if (err.code.startsWith('22')) {
-      return new DomainError(ErrorCode.INVALID_INPUT, 'A value was not acceptable to the database', { sqlstate: err.code });
-    }
-    if (err.code.startsWith('23')) {
-      return new DomainError(ErrorCode.CONFLICT_INVALID_STATE, 'The change conflicts with the current state', {
-        sqlstate: err.code,
-        constraint: err.constraint_name ?? null,
-      });
-    }
+  const failed = classifyDbError(err);
+  if (failed.kind === 'invalid_input') {
+    return new DomainError(ErrorCode.INVALID_INPUT, 'A value was not acceptable to the database', { sqlstate: failed.sqlstate });
+  }
+  if (failed.kind === 'conflict') {
+    return new DomainError(ErrorCode.CONFLICT_INVALID_STATE, 'The change conflicts with the current state', {
+      sqlstate: failed.sqlstate,
+      constraint: failed.constraint,
+    });
   }
   return new DomainError(ErrorCode.INTERNAL, err.message);
 }

@@ -12,6 +12,7 @@
  *   }), async (c) => c.json({ data: … }, 201));
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.ts';
 import { validationHook } from './errors.ts';
 
@@ -30,6 +31,33 @@ export function createRouter(): Router {
 export function jsonBody<S extends z.ZodType>(schema: S, description = 'JSON body') {
   return { content: { 'application/json': { schema } }, required: true, description } as const;
 }
+
+/**
+ * The body of an action whose options may all be left out (`{reason?}`):
+ * no body and no Content-Type, `{}`, or an empty body sent with a JSON
+ * Content-Type (fetch wrappers set one on every request) all mean "no
+ * options" (API.md "Running the server"). List `emptyBodyIsEmptyObject` in
+ * the route's middleware too.
+ */
+export function optionalJsonBody<S extends z.ZodType>(schema: S, description = 'Optional JSON body') {
+  return { content: { 'application/json': { schema } }, required: false, description } as const;
+}
+
+/**
+ * Reads an empty body that came with a Content-Type as `{}`, which the
+ * router's optional-body validator would otherwise refuse as malformed JSON.
+ * A request without a Content-Type is left unread: the validator reads it as
+ * no options, and reading it here would make the validator see a consumed
+ * body and answer 415. A non-empty body is left as it is and validated.
+ */
+export const emptyBodyIsEmptyObject: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.header('content-type') !== undefined && (await c.req.text()).trim() === '') {
+    // HonoRequest parses json() from its cached text promise, so replacing the
+    // cache is enough (its declared type says function; at runtime it holds the promise).
+    (c.req.bodyCache as Record<string, unknown>)['text'] = Promise.resolve('{}');
+  }
+  await next();
+};
 
 export function jsonResponse<S extends z.ZodType>(schema: S, description: string) {
   return { content: { 'application/json': { schema } }, description } as const;

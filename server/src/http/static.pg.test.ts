@@ -67,6 +67,19 @@ describe('the built web app', () => {
     expect(await res.text()).toBe(INDEX);
   });
 
+  test.each([{}, { accept: '*/*' }, { accept: 'application/json' }])(
+    'GET / that does not ask for HTML (curl, a load balancer) is index.html too: %o',
+    async (headers) => {
+      const res = await get('/', headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toBe(INDEX);
+      const head = await app.request('/', { method: 'HEAD', headers });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+    },
+  );
+
   test('a browser navigation to a client-side route is index.html (SPA fallback)', async () => {
     const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
     for (const path of ['/tasks/t-1', '/inbox', '/tasks/t.1', '/supervisor/reports']) {
@@ -135,5 +148,12 @@ describe('without a built client', () => {
     expect(await res.text()).toMatch(/npm start/);
     expect(await (await get('/healthz', {}, bare)).json()).toEqual({ ok: true });
     expect((await get('/api/v1/nope', {}, bare)).status).toBe(404);
+  });
+
+  test('/ without asking for HTML answers the same page, never a JSON 404', async () => {
+    const res = await get('/', {}, bare);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/npm start/);
   });
 });

@@ -6,17 +6,18 @@
  *  1. The API keeps its own answers: /api/*, /metrics, /healthz and /docs are
  *     never answered with a file or with index.html (an unknown /api path is
  *     still the JSON NOT_FOUND), and neither is any path a route answered.
- *  2. A GET/HEAD for a file that exists in client/dist is that file; a
- *     browser navigation (Accept: text/html) to any other path is
- *     index.html, so the app's client-side routes survive a reload. Other
- *     clients keep the JSON 404 (some API.md routes live outside /api, e.g.
- *     PUT /tasks/:id, and GET there must stay a 4xx), and a missing /assets/*
- *     file stays a 404: a script tag must never get HTML.
+ *  2. A GET/HEAD for a file that exists in client/dist is that file; `/` is
+ *     always the app, whatever the client accepts (load balancers and curl
+ *     probe it); a browser navigation (Accept: text/html) to any other path
+ *     is index.html, so the app's client-side routes survive a reload. Other
+ *     clients keep the JSON 404 there (some API.md routes live outside /api,
+ *     e.g. PUT /tasks/:id, and GET there must stay a 4xx), and a missing
+ *     /assets/* file stays a 404: a script tag must never get HTML.
  *  3. Cache headers: hashed /assets/* are immutable for a year; everything
  *     else (index.html, sw.js, the manifest, icons) is `no-cache`, so a new
  *     build is picked up on the next visit and the service worker updates.
- *  4. With no client/dist (a server started without building the client), a
- *     navigation answers a short HTML page saying how to build it; the
+ *  4. With no client/dist (a server started without building the client), `/`
+ *     and a navigation answer a short HTML page saying how to build it; the
  *     server itself starts and serves the API as usual.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -55,7 +56,7 @@ export function serveClient(dir: string = CLIENT_DIST): MiddlewareHandler {
     }
     await next();
     // Only a path no route answered becomes the app (invariant 1).
-    if (c.res.status !== 404 || !isNavigation(c)) return;
+    if (c.res.status !== 404 || !(c.req.path === '/' || isNavigation(c))) return;
     const index = join(dir, 'index.html');
     if (!existsSync(index)) {
       c.res = new Response(BUILD_HINT_HTML, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': NO_CACHE } });

@@ -14,10 +14,11 @@
  *  3. A rejection rolls back only its own savepoint; the rejected outcome is
  *     then stored outside it, so it too is answered the same way on replay.
  *  4. A refused change to a locked run is written to the audit log (I7).
- *  5. A constraint the rule did not foresee (I1, I5, I7 in the database) is a
- *     rejection with CONFLICT_INVALID_STATE, never a 500; a value Postgres
- *     cannot hold (SQLSTATE class 22, e.g. a year-0 booking time) is an
- *     INVALID_INTENT rejection of that intent alone.
+ *  5. What the database refuses is judged by `classifyDbError`: a constraint
+ *     the rule did not foresee (I1, I5, I7 in the database) is a rejection
+ *     with CONFLICT_INVALID_STATE, never a 500; a value Postgres cannot hold
+ *     (e.g. a year-0 booking time) is an INVALID_INTENT rejection of that
+ *     intent alone.
  *  6. An intent that Postgres could not even record (a NUL character or a
  *     lone surrogate anywhere, a time outside years 1–9999) is rejected INVALID_INTENT before
  *     it touches anything; what is stored of it is only what can be stored.
@@ -47,7 +48,8 @@ import {
 import type { Actor, DomainError, Effect, Intent, Millis, Outcome, ProcedureRunRow, RuleContext } from '@stint/shared';
 import type { Config } from '../config.ts';
 import { applyEffects } from '../db/apply-effects.ts';
-import { SQLSTATE, isStorableText, sqlState, violatedConstraint } from '../db/sql.ts';
+import { SQLSTATE, classifyDbError } from '../db/db-errors.ts';
+import { isStorableText } from '../db/sql.ts';
 import type { Tx } from '../db/sql.ts';
 import { loadIntentState } from './load-state.ts';
 import { findOutcome, insertOutcome, toOutcome } from './outcomes.ts';
@@ -160,28 +162,34 @@ export async function executeIntent(tx: Tx, request: IntentRequest): Promise<Exe
         : null;
       return reject(tx, request, intent, error.error, error.effectiveAt, audit);
     }
-    if (sqlState(error) === SQLSTATE.uniqueViolation && violatedConstraint(error) === 'applied_intents_pkey') {
-      const first = await findOutcome(tx, raw.id);
-      if (first !== undefined) return replay(first, actor);
+    const failed = classifyDbError(error);
+    switch (failed.kind) {
+      case 'conflict': {
+        if (failed.sqlstate === SQLSTATE.uniqueViolation && failed.constraint === 'applied_intents_pkey') {
+          const first = await findOutcome(tx, raw.id);
+          if (first !== undefined) return replay(first, actor);
+        }
+        const conflict = domainError('CONFLICT_INVALID_STATE', 'This change conflicts with a concurrent one; the current state does not allow it.', {
+          constraint: failed.constraint,
+        });
+        return reject(tx, request, intent, conflict, null);
+      }
+      case 'invalid_input': {
+        const invalid = domainError('INVALID_INTENT', 'Malformed intent: a value is out of the range the database can store', {
+          sqlstate: failed.sqlstate,
+        });
+        return reject(tx, request, intent, invalid, null);
+      }
+      case 'defect': {
+        request.onInternalError?.(error);
+        const internal = domainError('INTERNAL', 'This change could not be applied because of an internal error; it was not applied.');
+        return reject(tx, request, intent, internal, null);
+      }
+      case 'retry':
+      case 'failure':
+        // Not about this intent: the caller retries or fails the whole transaction.
+        throw error;
     }
-    if (sqlState(error)?.startsWith('22') === true) {
-      const invalid = domainError('INVALID_INTENT', 'Malformed intent: a value is out of the range the database can store', {
-        sqlstate: sqlState(error) ?? null,
-      });
-      return reject(tx, request, intent, invalid, null);
-    }
-    if (isConstraintViolation(error)) {
-      const conflict = domainError('CONFLICT_INVALID_STATE', 'This change conflicts with a concurrent one; the current state does not allow it.', {
-        constraint: violatedConstraint(error) ?? null,
-      });
-      return reject(tx, request, intent, conflict, null);
-    }
-    if (isDefect(error)) {
-      request.onInternalError?.(error);
-      const internal = domainError('INTERNAL', 'This change could not be applied because of an internal error; it was not applied.');
-      return reject(tx, request, intent, internal, null);
-    }
-    throw error;
   }
 }
 
@@ -296,21 +304,5 @@ function adjustmentMessage(clampedBy: string | null): string {
     default:
       return "The device clock was off; the time was corrected to the server's clock.";
   }
-}
-
-/**
- * A programming or data defect rather than the database or the network
- * failing: anything thrown that is not a Postgres error and carries no
- * error `code` (postgres.js connection errors and Node system errors do).
- */
-function isDefect(error: unknown): boolean {
-  if (sqlState(error) !== undefined) return false;
-  if (error !== null && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') return false;
-  return true;
-}
-
-function isConstraintViolation(error: unknown): boolean {
-  const state = sqlState(error);
-  return state !== undefined && state.startsWith('23') || state === SQLSTATE.exclusionViolation;
 }
 

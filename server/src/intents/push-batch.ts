@@ -18,7 +18,7 @@
  */
 import { toIso } from '@stint/shared';
 import type { Actor, Millis, PushRequest, PushResponse } from '@stint/shared';
-import { sqlState } from '../db/sql.ts';
+import { classifyDbError } from '../db/db-errors.ts';
 import type { AppDeps } from '../http/env.ts';
 import { executeIntent, intentTiming } from './execute.ts';
 import type { ExecutedIntent } from './execute.ts';
@@ -62,17 +62,13 @@ export function knownZone(zone: string | undefined): string {
   }
 }
 
-/** SQLSTATEs after which the whole transaction may simply be run again. */
-const RETRYABLE = new Set(['40001', '40P01']);
-
 /** Runs a whole transaction again after a deadlock or serialisation failure (its first attempt rolled back entirely). */
 export async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
   for (let n = 1; ; n += 1) {
     try {
       return await attempt();
     } catch (error) {
-      const state = sqlState(error);
-      if (n >= MAX_ATTEMPTS || state === undefined || !RETRYABLE.has(state)) throw error;
+      if (n >= MAX_ATTEMPTS || classifyDbError(error).kind !== 'retry') throw error;
       await pause(backoffMs(n));
     }
   }

@@ -1,7 +1,7 @@
 import { MINUTE, toIso } from '@stint/shared';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { AuditEntryJson } from '../runs/audit-entries.ts';
-import { approve, createConfirmedSop, dataOf, passAll, startSession } from '../runs/seed-001-fixtures.ts';
+import { approve, createConfirmedSop, dataOf, passAll, startRun } from '../runs/testing.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
 
@@ -16,22 +16,22 @@ async function audit(query = ''): Promise<AuditEntryJson[]> {
   return dataOf<AuditEntryJson[]>(await t.request('GET', `/api/v1/audit${query}`, { token: sup.token }));
 }
 
-/** A session run to completion, approved, then refused a change: three audit entries, a minute apart. */
-async function auditedSession(): Promise<{ id: string; completedAt: string; approvedAt: string; refusedAt: string }> {
+/** A run passed to completion, approved, then refused a change: three audit entries, a minute apart. */
+async function auditedRun(): Promise<{ id: string; completedAt: string; approvedAt: string; refusedAt: string }> {
   const sop = await createConfirmedSop(t, sup.token);
-  const session = await startSession(t, worker.token, sop.id);
+  const run = await startRun(t, worker.token, sop.id);
   t.clock.advance(MINUTE);
-  const done = await passAll(t, worker.token, session);
+  const done = await passAll(t, worker.token, run);
   t.clock.advance(MINUTE);
-  const approved = await approve(t, sup.token, session.id);
+  const approved = await approve(t, sup.token, run.id);
   t.clock.advance(MINUTE);
-  await t.request('POST', `/api/v1/sessions/${session.id}/pause`, { token: worker.token });
-  return { id: session.id, completedAt: done.completed_at ?? '', approvedAt: approved.locked_at ?? '', refusedAt: toIso(t.clock()) };
+  await t.request('POST', `/api/v1/sessions/${run.id}/pause`, { token: worker.token });
+  return { id: run.id, completedAt: done.completed_at ?? '', approvedAt: approved.locked_at ?? '', refusedAt: toIso(t.clock()) };
 }
 
 describe('GET /api/v1/audit', () => {
-  test("a session's entries, newest first, with actor, device, source, values in wire form and reasons", async () => {
-    const s = await auditedSession();
+  test("a run's entries, newest first, with actor, device, source, values in wire form and reasons", async () => {
+    const s = await auditedRun();
     const entries = await audit(`?entity_id=${s.id}`);
     expect(entries.map((e) => e.action)).toEqual(['run.pause.refused', 'run.approve', 'WorkSessionCompleted']);
     expect(entries.map((e) => e.at)).toEqual([s.refusedAt, s.approvedAt, s.completedAt]);
@@ -57,7 +57,7 @@ describe('GET /api/v1/audit', () => {
   });
 
   test('filters by entity and action, and pages with limit and offset', async () => {
-    const s = await auditedSession();
+    const s = await auditedRun();
     const completions = await audit('?action=WorkSessionCompleted&limit=100');
     expect(completions.length).toBeGreaterThanOrEqual(1);
     expect(completions.every((e) => e.action === 'WorkSessionCompleted')).toBe(true);
@@ -68,7 +68,7 @@ describe('GET /api/v1/audit', () => {
   });
 
   test('without filters it lists everything newest first, 20 by default', async () => {
-    for (let i = 0; i < 7; i += 1) await auditedSession();
+    for (let i = 0; i < 7; i += 1) await auditedRun();
     const entries = await audit();
     expect(entries).toHaveLength(20);
     const times = entries.map((e) => Date.parse(e.at));
@@ -101,7 +101,7 @@ describe('the audit log is append-only', () => {
     ['DELETE', 'DELETE FROM audit_log WHERE reason IS DISTINCT FROM $1'],
     ['TRUNCATE', 'TRUNCATE audit_log'],
   ])('%s is refused by the database and every entry stays', async (_op, statement) => {
-    await auditedSession();
+    await auditedRun();
     const before = await audit('?limit=100');
     const params = statement.includes('$1') ? ['tampered'] : [];
     await expect(db.sql.unsafe(statement, params)).rejects.toMatchObject({ code: 'P0001' });

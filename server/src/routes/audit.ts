@@ -1,28 +1,23 @@
 /**
- * The audit log for supervisors (API.md "Seed 001 — SOP runs"):
- *
- *   GET /api/v1/audit  (supervisor, admin) ?entity_id=&entity=&action=&limit=&offset=
- *     → {data: [entry]} newest first (at DESC)
- *   entry: {id, at, actor_id, device_id, source, entity, entity_id, action,
- *           old_value, new_value, reason}
- *
- * Entries are only ever inserted, by the rules' effects and by the executor
- * when it refuses a change to a locked run; a database trigger refuses
- * UPDATE, DELETE and TRUNCATE on audit_log. This route only reads.
+ * The audit log for supervisors. Entries are only ever inserted, by the
+ * rules' effects and by the executor when it refuses a change to a locked
+ * run; a database trigger refuses UPDATE, DELETE and TRUNCATE, so this route
+ * only reads.
  */
 import { requireRole } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { textSchema } from '../http/schemas.ts';
+import { MAX_ID_LENGTH } from '@stint/shared';
+import { PAGING_QUERY, textSchema } from '../http/input.ts';
 import { AuditEntryJsonSchema, auditEntryJson, listAudit } from '../runs/audit-entries.ts';
-import { PAGING_QUERY } from '../runs/paging.ts';
 
-const filter = (name: string, description: string) =>
-  textSchema(200).optional().openapi({ param: { name, in: 'query' }, description });
+/** Entity ids are matched as stored (an intent's id may hold any character), so only their length is checked. */
+const filter = (name: string, description: string, max = 200) =>
+  textSchema(max).optional().openapi({ param: { name, in: 'query' }, description });
 
 const AuditQuerySchema = z.object({
-  entity_id: filter('entity_id', 'Only entries about this entity (e.g. a session id)'),
+  entity_id: filter('entity_id', 'Only entries about this entity (e.g. a run id)', MAX_ID_LENGTH),
   entity: filter('entity', 'Only entries about this kind of entity (e.g. procedure_runs)'),
   action: filter('action', 'Only entries with this action (e.g. WorkSessionCompleted)'),
   ...PAGING_QUERY,

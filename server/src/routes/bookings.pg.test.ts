@@ -147,7 +147,7 @@ describe('POST /api/v1/bookings', () => {
 });
 
 describe('GET /api/v1/bookings/:id', () => {
-  test('answers exactly the seed 002 booking shape', async () => {
+  test('answers exactly the booking shape API.md gives', async () => {
     const b = await seed(BookingStatus.ongoing, { is_delayed: true, started_at: null });
     const res = await request('GET', `/api/v1/bookings/${b.id}`, 'student');
     expect(res.status).toBe(200);
@@ -193,7 +193,7 @@ describe('GET /api/v1/bookings', () => {
     expect((res.body as { data: BookingJson[] }).data.map((b) => b.id)).toEqual([done.id]);
   });
 
-  test.each(['?status=DONE', '?limit=0', '?limit=501', '?limit=ten', '?offset=-1'])('%s → 400 INVALID_INPUT', async (query) => {
+  test.each(['?status=DONE', '?limit=0', '?limit=501', '?limit=ten', '?offset=-1', '?limit=1e2', '?limit=0x10', '?offset=1e2', '?limit=101', '?limit=%205'])('%s → 400 INVALID_INPUT (the paging every list takes: digits only, at most 100)', async (query) => {
     const res = await request('GET', `/api/v1/bookings${query}`, 'boss');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'INVALID_INPUT' } });

@@ -1,29 +1,24 @@
 /**
- * Seed 002 scheduled sessions ("bookings"), API.md "Seed 002":
- *   POST /api/v1/bookings                       (supervisor, admin) → 201 {data: booking}
- *   GET  /api/v1/bookings/{id}                  (its mentor, its student, supervisors) → {data: booking}
- *   GET  /api/v1/bookings?status=&limit=&offset= (mine; supervisors: all) → {data: [booking]}
- *   POST /api/v1/bookings/{id}/cancel           (supervisor, admin) → {data: booking}
- *   POST /api/sessions/{sessionId}/start        (mentor or student; supervisors too) → {data: booking}
- *   POST /api/sessions/{sessionId}/complete     (same) → {data: booking}
- * Every change goes through runIntent (booking.create/cancel/start/complete):
- * the rules live in shared/src/bookings, the routes only check that the
- * people named exist and shape the answer.
+ * Bookings: scheduled mentor/student slots (API.md "Seed 002" calls them
+ * sessions; starting and completing one by hand and the sweep triggers keep
+ * those wire paths in compat/booking-lifecycle.ts). Every change is a
+ * booking.* intent, so the rules live in shared/src/bookings; the routes
+ * check that the people named exist and shape the answer.
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import { BookingJsonSchema, BookingStatusSchema, bookingJson } from '../bookings/booking-json.ts';
-import { findBooking, listBookings, maySeeBooking } from '../bookings/booking-queries.ts';
+import { listBookings, maySeeBooking, requireBooking } from '../bookings/booking-queries.ts';
 import { selectRows } from '../db/rows.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdParamSchema, IdSchema } from '../http/schemas.ts';
+import { DeviceTimeInputSchema, IdParamSchema, IdSchema, PAGING_QUERY } from '../http/input.ts';
 import { runIntent } from '../intents/run-intent.ts';
 
-/** Input times: ISO-8601; an offset is accepted and converted, answers are always UTC with Z. */
-const InputTimeSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-01-16T13:00:00Z' });
+/** An offset is accepted and converted; answers are always UTC with Z. */
+const InputTimeSchema = DeviceTimeInputSchema.openapi({ example: '2026-01-16T13:00:00Z' });
 
 const CreateBookingSchema = z
   .strictObject({
@@ -35,21 +30,16 @@ const CreateBookingSchema = z
   })
   .openapi('CreateBooking');
 
-const SessionIdParamSchema = z.object({
-  sessionId: IdSchema.openapi({ param: { name: 'sessionId', in: 'path' }, description: 'The booking id' }),
-});
-
 const ListQuerySchema = z.object({
-  status: BookingStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  status: BookingStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
+  ...PAGING_QUERY,
 });
 
 const createBooking = createRoute({
   method: 'post',
   path: '/api/v1/bookings',
   tags: ['bookings'],
-  summary: 'Book a session between a mentor and a student (supervisor, admin)',
+  summary: 'Book a mentor and a student for a time slot (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
   request: { body: jsonBody(CreateBookingSchema) },
   responses: {
@@ -97,24 +87,6 @@ const cancelBooking = createRoute({
   },
 });
 
-function manualRoute(action: 'start' | 'complete') {
-  return createRoute({
-    method: 'post',
-    path: `/api/sessions/{sessionId}/${action}`,
-    tags: ['bookings'],
-    summary:
-      action === 'start'
-        ? 'Start a scheduled session by hand (prevents the delay flag); mentor, student or supervisor'
-        : 'Complete an ongoing session by hand (works for delayed sessions); mentor, student or supervisor',
-    middleware: [requireUser] as const,
-    request: { params: SessionIdParamSchema },
-    responses: {
-      200: jsonResponse(dataOf(BookingJsonSchema), 'The booking'),
-      ...errorResponses(400, 401, 403, 404, 409),
-    },
-  });
-}
-
 export function registerBookingRoutes(app: Router, deps: AppDeps): void {
   const { sql } = deps;
 
@@ -129,14 +101,14 @@ export function registerBookingRoutes(app: Router, deps: AppDeps): void {
       start_time: body.start_time,
       end_time: body.end_time,
     });
-    return c.json({ data: bookingJson(await mustFind(deps, id)) }, 201);
+    return c.json({ data: bookingJson(await requireBooking(sql, id)) }, 201);
   });
 
   app.openapi(getBooking, async (c) => {
     const { id } = c.req.valid('param');
-    const booking = await mustFind(deps, id);
+    const booking = await requireBooking(sql, id);
     if (!maySeeBooking(booking, currentUser(c))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, 'Only the mentor, the student or a supervisor can see this session', { booking_id: id });
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only the mentor, the student or a supervisor can see this booking', { booking_id: id });
     }
     return c.json({ data: bookingJson(booking) }, 200);
   });
@@ -154,16 +126,8 @@ export function registerBookingRoutes(app: Router, deps: AppDeps): void {
   app.openapi(cancelBooking, async (c) => {
     const { id } = c.req.valid('param');
     await runIntent(deps, currentUser(c), 'booking.cancel', { booking_id: id });
-    return c.json({ data: bookingJson(await mustFind(deps, id)) }, 200);
+    return c.json({ data: bookingJson(await requireBooking(sql, id)) }, 200);
   });
-
-  for (const action of ['start', 'complete'] as const) {
-    app.openapi(manualRoute(action), async (c) => {
-      const { sessionId } = c.req.valid('param');
-      await runIntent(deps, currentUser(c), action === 'start' ? 'booking.start' : 'booking.complete', { booking_id: sessionId });
-      return c.json({ data: bookingJson(await mustFind(deps, sessionId)) }, 200);
-    });
-  }
 }
 
 /** 404 before the rule runs: a booking names people who exist. */
@@ -173,10 +137,4 @@ async function requireUsers(deps: AppDeps, people: Readonly<Record<'mentor_id' |
   for (const [field, id] of Object.entries(people)) {
     if (!found.has(id)) throw new DomainError(ErrorCode.NOT_FOUND, `No user ${id} (${field})`, { [field]: id });
   }
-}
-
-async function mustFind(deps: AppDeps, id: string) {
-  const booking = await findBooking(deps.sql, id);
-  if (booking === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Booking ${id} not found.`, { booking_id: id });
-  return booking;
 }

@@ -1,6 +1,6 @@
 /**
- * GET /healthz → 200 {"ok":true} once the server can serve requests (it is
- * only mounted after migrations ran and Postgres answered).
+ * Readiness: the route is only mounted after migrations ran and Postgres
+ * answered, so answering at all means the server can serve requests.
  */
 import { createRoute, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';

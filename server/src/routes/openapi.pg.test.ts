@@ -38,21 +38,21 @@ const API_MD_ROUTES: readonly Documented[] = [
   { method: 'post', path: '/api/v1/work-sessions/{id}/extend', body: true },
   // Sync push
   { method: 'post', path: '/api/v1/sync/push', body: true },
-  // Seed 000
+  // API.md "Seed 000 — status drives sessions"
   { method: 'put', path: '/tasks/{id}', body: true },
-  // Seed 003
+  // API.md "Seed 003 — my work sessions"
   { method: 'get', path: '/api/v1/me/work-sessions/active' },
   { method: 'post', path: '/api/v1/me/work-sessions/start', body: true },
   { method: 'post', path: '/api/v1/me/work-sessions/pause', body: true },
   { method: 'post', path: '/api/v1/me/work-sessions/heartbeat', body: true },
-  // Seed 004
+  // API.md "Seed 004 — checklist-derived status"
   { method: 'get', path: '/api/tasks/{id}' },
   { method: 'get', path: '/api/tasks/by-user/{userId}' },
   { method: 'patch', path: '/api/tasks/{id}', body: true },
   { method: 'post', path: '/api/checklist-items', body: true },
   { method: 'patch', path: '/api/checklist-items/{id}', body: true },
   { method: 'delete', path: '/api/checklist-items/{id}' },
-  // Seed 001
+  // API.md "Seed 001 — SOP runs"
   { method: 'post', path: '/api/v1/sops', body: true },
   { method: 'post', path: '/api/v1/sops/{id}/confirm' },
   { method: 'get', path: '/api/v1/sops/{id}' },
@@ -66,7 +66,7 @@ const API_MD_ROUTES: readonly Documented[] = [
   { method: 'post', path: '/api/v1/sessions/{id}/resume' },
   { method: 'post', path: '/api/v1/sessions/{id}/approve' },
   { method: 'get', path: '/api/v1/audit', query: ['entity_id'] },
-  // Seed 002
+  // API.md "Seed 002 — scheduled sessions"
   { method: 'post', path: '/api/v1/bookings', body: true },
   { method: 'get', path: '/api/v1/bookings/{id}' },
   { method: 'post', path: '/api/sessions/{sessionId}/start' },
@@ -161,7 +161,7 @@ describe('GET /api/openapi.json', () => {
     },
   );
 
-  test('the booking schema is the seed 002 booking, exactly', () => {
+  test('the booking schema is the API.md booking, exactly', () => {
     const booking = doc.components?.schemas?.['Booking'];
     expect(Object.keys(booking?.properties ?? {}).sort()).toEqual(
       ['id', 'mentor_id', 'student_id', 'start_time', 'end_time', 'status', 'isDelayed', 'started_at', 'completed_at'].sort(),

@@ -1,12 +1,12 @@
 /**
- * Seed 001 session routes: every refusal (400, 401, 403, 404, 409) answers
+ * Procedure-run routes: every refusal (400, 401, 403, 404, 409) answers
  * with the error body, never a 5xx, and changes no row; and who may call
  * each route (worker who owns the run, another worker, supervisor, admin,
  * nobody).
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { createConfirmedSop, dataOf, expectRefusedUnchanged, passAll, startSession } from '../runs/seed-001-fixtures.ts';
-import type { SessionJson } from '../runs/session-json.ts';
+import { createConfirmedSop, dataOf, expectRefusedUnchanged, passAll, startRun } from '../runs/testing.ts';
+import type { RunJson } from '../runs/run-json.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
@@ -19,10 +19,10 @@ const sup = await t.signIn('supervisor', 'sup-1');
 const sop: SopJson = await createConfirmedSop(t, sup.token);
 const firstStep = sop.tasks[0]?.steps[0]?.id ?? '';
 
-/** A new worker with a session in progress on the shared SOP. */
-async function workerWithSession(): Promise<{ token: string; id: string; session: SessionJson }> {
+/** A new worker with a run in progress on the shared SOP. */
+async function workerWithRun(): Promise<{ token: string; id: string; run: RunJson }> {
   const worker = await t.signIn('worker');
-  return { token: worker.token, id: worker.user.id, session: await startSession(t, worker.token, sop.id) };
+  return { token: worker.token, id: worker.user.id, run: await startRun(t, worker.token, sop.id) };
 }
 
 describe('400 INVALID_INPUT: malformed requests change nothing', () => {
@@ -63,22 +63,22 @@ describe('400 INVALID_INPUT: malformed requests change nothing', () => {
     ['malformed JSON', '{"step_id": "STEP", '],
     ['a null body', null],
   ])('POST /sessions/:id/checks with %s', async (_what, body) => {
-    const { token, session } = await workerWithSession();
+    const { token, run } = await workerWithRun();
     const sent = typeof body === 'string' ? body.replace('STEP', firstStep) : JSON.parse(JSON.stringify(body).replace('STEP', firstStep));
     await expectRefusedUnchanged(
       db.sql,
-      () => t.request('POST', `/api/v1/sessions/${session.id}/checks`, { token, body: sent }),
+      () => t.request('POST', `/api/v1/sessions/${run.id}/checks`, { token, body: sent }),
       400,
       'INVALID_INPUT',
     );
   });
 
   test.each(['complete', 'pause', 'resume'])('POST /sessions/:id/%s with a wrong-typed or malformed body', async (action) => {
-    const { token, session } = await workerWithSession();
+    const { token, run } = await workerWithRun();
     for (const body of [{ override_reason: 5 }, { override_reason: '' }, '{"override_reason": ', [1]]) {
       await expectRefusedUnchanged(
         db.sql,
-        () => t.request('POST', `/api/v1/sessions/${session.id}/${action}`, { token, body }),
+        () => t.request('POST', `/api/v1/sessions/${run.id}/${action}`, { token, body }),
         400,
         'INVALID_INPUT',
       );
@@ -86,11 +86,11 @@ describe('400 INVALID_INPUT: malformed requests change nothing', () => {
   });
 
   test('POST /sessions/:id/approve with a wrong-typed reason', async () => {
-    const { token, session } = await workerWithSession();
-    await passAll(t, token, session);
+    const { token, run } = await workerWithRun();
+    await passAll(t, token, run);
     await expectRefusedUnchanged(
       db.sql,
-      () => t.request('POST', `/api/v1/sessions/${session.id}/approve`, { token: sup.token, body: { reason: ['x'] } }),
+      () => t.request('POST', `/api/v1/sessions/${run.id}/approve`, { token: sup.token, body: { reason: ['x'] } }),
       400,
       'INVALID_INPUT',
     );
@@ -105,15 +105,15 @@ describe('400 INVALID_INPUT: malformed requests change nothing', () => {
     },
   );
 
-  test('a 129-character session id in the path', async () => {
+  test('a 129-character run id in the path', async () => {
     const worker = await t.signIn('worker');
     const res = await t.request('GET', `/api/v1/sessions/${'x'.repeat(129)}`, { token: worker.token });
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT' } } });
   });
 
   test('a huge offset is an empty page, not an error', async () => {
-    const { token } = await workerWithSession();
-    expect(dataOf<SessionJson[]>(await t.request('GET', '/api/v1/sessions?offset=9007199254740991', { token }))).toEqual([]);
+    const { token } = await workerWithRun();
+    expect(dataOf<RunJson[]>(await t.request('GET', '/api/v1/sessions?offset=9007199254740991', { token }))).toEqual([]);
   });
 });
 
@@ -123,21 +123,21 @@ describe('optional bodies of the action routes', () => {
     ['an empty JSON body', { body: '', headers: { 'content-type': 'application/json' } }],
     ['{}', { body: {} }],
   ])('pause, resume and complete accept %s', async (_what, options) => {
-    const { token, session } = await workerWithSession();
+    const { token, run } = await workerWithRun();
     for (const [action, status] of [
       ['pause', 'paused'],
       ['resume', 'in_progress'],
       ['complete', 'completed'],
     ] as const) {
-      const res = await t.request('POST', `/api/v1/sessions/${session.id}/${action}`, { token, ...options });
-      expect(dataOf<SessionJson>(res).status).toBe(status);
+      const res = await t.request('POST', `/api/v1/sessions/${run.id}/${action}`, { token, ...options });
+      expect(dataOf<RunJson>(res).status).toBe(status);
     }
-    const approved = await t.request('POST', `/api/v1/sessions/${session.id}/approve`, { token: sup.token, ...options });
-    expect(dataOf<SessionJson>(approved).locked).toBe(true);
+    const approved = await t.request('POST', `/api/v1/sessions/${run.id}/approve`, { token: sup.token, ...options });
+    expect(dataOf<RunJson>(approved).locked).toBe(true);
   });
 });
 
-describe('404 NOT_FOUND: unknown sessions', () => {
+describe('404 NOT_FOUND: unknown runs', () => {
   test.each([
     ['GET', '/api/v1/sessions/nope', undefined],
     ['POST', '/api/v1/sessions/nope/checks', { step_id: 'x', result: 'passed' }],
@@ -152,22 +152,22 @@ describe('404 NOT_FOUND: unknown sessions', () => {
 });
 
 describe('409 conflicts change nothing', () => {
-  test('a second start while active, a start from a draft, a check on a paused session, approval of a running one', async () => {
-    const { token, session } = await workerWithSession();
+  test('a second start while active, a start from a draft, a check on a paused run, approval of a running one', async () => {
+    const { token, run } = await workerWithRun();
     const draft = dataOf<SopJson>(await t.request('POST', '/api/v1/sops', { token: sup.token, body: { title: 'Draft', tasks: [] } }), 201);
     await expectRefusedUnchanged(db.sql, () => t.request('POST', '/api/v1/sessions', { token, body: { sop_id: sop.id } }), 409, 'ACTIVE_SESSION_EXISTS');
     const fresh = await t.signIn('worker');
     await expectRefusedUnchanged(db.sql, () => t.request('POST', '/api/v1/sessions', { token: fresh.token, body: { sop_id: draft.id } }), 409, 'SOP_NOT_CONFIRMED');
     await expectRefusedUnchanged(
       db.sql,
-      () => t.request('POST', `/api/v1/sessions/${session.id}/approve`, { token: sup.token }),
+      () => t.request('POST', `/api/v1/sessions/${run.id}/approve`, { token: sup.token }),
       409,
       'CONFLICT_INVALID_STATE',
     );
-    await t.request('POST', `/api/v1/sessions/${session.id}/pause`, { token });
+    await t.request('POST', `/api/v1/sessions/${run.id}/pause`, { token });
     await expectRefusedUnchanged(
       db.sql,
-      () => t.request('POST', `/api/v1/sessions/${session.id}/checks`, { token, body: { step_id: firstStep, result: 'passed' } }),
+      () => t.request('POST', `/api/v1/sessions/${run.id}/checks`, { token, body: { step_id: firstStep, result: 'passed' } }),
       409,
       'CONFLICT_INVALID_STATE',
     );
@@ -181,7 +181,7 @@ interface MatrixRoute {
   readonly method: string;
   readonly path: string;
   readonly body?: unknown;
-  /** The session must be completed first (approve). */
+  /** The run must be completed first (approve). */
   readonly completed?: boolean;
   readonly expected: Readonly<Record<Caller, number>>;
 }
@@ -209,14 +209,14 @@ const MATRIX: readonly MatrixRoute[] = [
   },
 ];
 
-describe('who may call each session route', () => {
+describe('who may call each run route', () => {
   test.each(MATRIX.flatMap((route) => CALLERS.map((caller) => [route.method, route.path, caller, route.expected[caller], route] as const)))(
     '%s %s as %s → %i',
     async (method, path, caller, status, route) => {
-      const owner = await workerWithSession();
-      if (route.completed === true) await passAll(t, owner.token, owner.session);
+      const owner = await workerWithRun();
+      if (route.completed === true) await passAll(t, owner.token, owner.run);
       const token = caller === 'none' ? undefined : caller === 'owner' ? owner.token : (await t.signIn(caller === 'other worker' ? 'worker' : caller)).token;
-      const fill = (text: string) => text.replace('SOP', sop.id).replace('OWNER', owner.id).replace('ID', owner.session.id).replace('STEP', firstStep);
+      const fill = (text: string) => text.replace('SOP', sop.id).replace('OWNER', owner.id).replace('ID', owner.run.id).replace('STEP', firstStep);
       const body = route.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(route.body)));
       const send = () => t.request(method, fill(path), { ...(token ? { token } : {}), ...(body ? { body } : {}) });
       if (status >= 400) {

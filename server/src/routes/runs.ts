@@ -1,116 +1,89 @@
 /**
- * Seed 001 procedure runs, under the seed's name "sessions" (API.md "Seed
- * 001 — SOP runs"). Every change is a run.* intent through the executor, so
- * shared/src/runs decides (I7) and applied_intents logs it; a refused change
- * to an approved run is audited by the executor.
+ * Procedure runs. The wire calls a run a "session" (API.md "Seed 001 — SOP
+ * runs"): the paths, the `session_id` of intents and error details such as
+ * `existing_session_id` keep that name; nothing behind them does.
  *
- *   POST /api/v1/sessions                 {sop_id, id?} → 201 {data: session}
- *        409 ACTIVE_SESSION_EXISTS {existing_session_id}; 409 SOP_NOT_CONFIRMED; 404 unknown SOP
- *   GET  /api/v1/sessions/current         → {data: session|null}: the caller's active run,
- *        in_progress or paused (I7 allows one), with SOP details, checks, current and next step
- *   GET  /api/v1/sessions                 ?status=&worker_id=&limit=&offset= → {data: [session]},
- *        the caller's runs newest first (started_at DESC); supervisors and admins may name a worker
- *   GET  /api/v1/sessions/:id             → {data: session} (its worker, supervisors, admins)
- *   POST /api/v1/sessions/:id/checks      {step_id, result, notes?, override_reason?} → {data: session}
- *        a pass on the current step advances (across tasks); the last one completes
- *   POST /api/v1/sessions/:id/complete    {override_reason?} → {data: session} (its worker)
- *   POST /api/v1/sessions/:id/pause       {override_reason?} → {data: session}
- *   POST /api/v1/sessions/:id/resume      {override_reason?} → {data: session}
- *   POST /api/v1/sessions/:id/approve     (supervisor, admin) {reason?} → {data: session}, locked
- *
- * After approval every change is 409 SESSION_LOCKED {reason, locked_by,
- * locked_at} plus an audit entry, unless a supervisor or admin sends an
- * `override_reason` (applied and audited). Someone else's run: 403, unless a
- * supervisor/admin overrides with a reason. Bodies of the four action
- * routes are optional (none, `{}` or an empty JSON body all mean no options).
+ * Every change is a run.* intent, so the shared rules decide (I7): after
+ * approval a change is 409 SESSION_LOCKED plus an audit entry unless a
+ * supervisor or admin sends an `override_reason`, and someone else's run is
+ * 403 unless a supervisor or admin overrides with a reason. Reading a run is
+ * for its worker, supervisors and admins.
  */
 import { randomUUID } from 'node:crypto';
-import { CheckResult, DomainError, ErrorCode, MAX_ID_LENGTH, MAX_NOTES_LENGTH, MAX_REASON_LENGTH, isSupervisor } from '@stint/shared';
+import { CheckResult, DomainError, ErrorCode, isSupervisor } from '@stint/shared';
 import type { UserRow } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { Queryable } from '../db/sql.ts';
 import type { AppDeps } from '../http/env.ts';
-import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
+import { createRoute, dataOf, emptyBodyIsEmptyObject, errorResponses, jsonBody, jsonResponse, optionalJsonBody, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdSchema, textSchema } from '../http/schemas.ts';
-import { emptyBodyIsEmptyObject } from '../runs/optional-body.ts';
-import { PAGING_QUERY } from '../runs/paging.ts';
+import { IdParamSchema, IdSchema, NotesInputSchema, PAGING_QUERY, ReasonInputSchema } from '../http/input.ts';
 import { activeRunOf, findRun, listRuns } from '../runs/run-queries.ts';
-import { runSeedIntent } from '../runs/run-session-intent.ts';
-import { RunStatusSchema, SessionJsonSchema, sessionJson } from '../runs/session-json.ts';
-import type { SessionJson } from '../runs/session-json.ts';
+import { runIntent } from '../intents/run-intent.ts';
+import { RunStatusSchema, RunJsonSchema, runJson } from '../runs/run-json.ts';
+import type { RunJson } from '../runs/run-json.ts';
 
-/** Ids that end up in intent args, which allow at most MAX_ID_LENGTH characters. */
-const RuleIdSchema = IdSchema.max(MAX_ID_LENGTH);
-const OverrideReasonSchema = textSchema(MAX_REASON_LENGTH);
-const NotesSchema = z
-  .string()
-  .max(MAX_NOTES_LENGTH)
-  .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
-
-const StartSessionSchema = z.strictObject({ sop_id: RuleIdSchema, id: RuleIdSchema.optional() }).openapi('StartSession');
+const StartRunSchema = z.strictObject({ sop_id: IdSchema, id: IdSchema.optional() }).openapi('StartRun');
 const RecordCheckSchema = z
   .strictObject({
-    step_id: RuleIdSchema,
+    step_id: IdSchema,
     result: z.enum([CheckResult.passed, CheckResult.failed]),
-    notes: NotesSchema.optional(),
-    override_reason: OverrideReasonSchema.optional(),
+    notes: NotesInputSchema.optional(),
+    override_reason: ReasonInputSchema.optional(),
   })
   .openapi('RecordCheck');
-const OverrideSchema = z.strictObject({ override_reason: OverrideReasonSchema.optional() }).openapi('SessionAction');
-const ApproveSchema = z.strictObject({ reason: OverrideReasonSchema.optional() }).openapi('ApproveSession');
+const OverrideSchema = z.strictObject({ override_reason: ReasonInputSchema.optional() }).openapi('RunAction');
+const ApproveSchema = z.strictObject({ reason: ReasonInputSchema.optional() }).openapi('ApproveRun');
 
-const SessionParamSchema = z.object({ id: RuleIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
-const SessionListQuerySchema = z.object({
+const RunListQuerySchema = z.object({
   status: RunStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
-  worker_id: RuleIdSchema.optional().openapi({
+  worker_id: IdSchema.optional().openapi({
     param: { name: 'worker_id', in: 'query' },
     description: "Supervisors and admins: another worker's runs (default: the caller's)",
   }),
   ...PAGING_QUERY,
 });
 
-const tags = ['sessions'];
-const Session = dataOf(SessionJsonSchema);
-const optionalBody = <S extends z.ZodType>(schema: S) => ({ content: { 'application/json': { schema } }, required: false }) as const;
+const tags = ['procedure runs'];
+const RunData = dataOf(RunJsonSchema);
 
-const startSession = createRoute({
+const startRun = createRoute({
   method: 'post',
   path: '/api/v1/sessions',
   tags,
-  summary: 'Start a work session from the newest confirmed version of an SOP',
+  summary: 'Start a run of the newest confirmed version of an SOP',
   middleware: [requireUser] as const,
-  request: { body: jsonBody(StartSessionSchema) },
-  responses: { 201: jsonResponse(Session, 'The new session, at the first step'), ...errorResponses(400, 401, 404, 409) },
+  request: { body: jsonBody(StartRunSchema) },
+  responses: { 201: jsonResponse(RunData, 'The new run, at the first step'), ...errorResponses(400, 401, 404, 409) },
 });
 
-const currentSession = createRoute({
+const currentRun = createRoute({
   method: 'get',
   path: '/api/v1/sessions/current',
   tags,
-  summary: "The caller's active session (in_progress or paused), or null",
+  summary: "The caller's active run (in_progress or paused), or null",
   middleware: [requireUser] as const,
-  responses: { 200: jsonResponse(dataOf(SessionJsonSchema.nullable()), 'The active session or null'), ...errorResponses(401) },
+  responses: { 200: jsonResponse(dataOf(RunJsonSchema.nullable()), 'The active run or null'), ...errorResponses(401) },
 });
 
-const listSessions = createRoute({
+const listRunsRoute = createRoute({
   method: 'get',
   path: '/api/v1/sessions',
   tags,
-  summary: "The caller's sessions, newest first",
+  summary: "The caller's runs (or, for supervisors and admins, a worker's), newest first",
   middleware: [requireUser] as const,
-  request: { query: SessionListQuerySchema },
-  responses: { 200: jsonResponse(dataOf(z.array(SessionJsonSchema)), 'Sessions (sop.tasks left out)'), ...errorResponses(400, 401, 403) },
+  request: { query: RunListQuerySchema },
+  responses: { 200: jsonResponse(dataOf(z.array(RunJsonSchema)), 'Runs (sop.tasks left out)'), ...errorResponses(400, 401, 403) },
 });
 
-const getSession = createRoute({
+const getRun = createRoute({
   method: 'get',
   path: '/api/v1/sessions/{id}',
   tags,
-  summary: 'One session (its worker, supervisors, admins)',
+  summary: 'One run (its worker, supervisors, admins)',
   middleware: [requireUser] as const,
-  request: { params: SessionParamSchema },
-  responses: { 200: jsonResponse(Session, 'The session'), ...errorResponses(400, 401, 403, 404) },
+  request: { params: IdParamSchema },
+  responses: { 200: jsonResponse(RunData, 'The run'), ...errorResponses(400, 401, 403, 404) },
 });
 
 const recordCheck = createRoute({
@@ -119,8 +92,8 @@ const recordCheck = createRoute({
   tags,
   summary: 'Record a safety check on the current step; a pass advances, the last pass completes',
   middleware: [requireUser] as const,
-  request: { params: SessionParamSchema, body: jsonBody(RecordCheckSchema) },
-  responses: { 200: jsonResponse(Session, 'The session after the check'), ...errorResponses(400, 401, 403, 404, 409) },
+  request: { params: IdParamSchema, body: jsonBody(RecordCheckSchema) },
+  responses: { 200: jsonResponse(RunData, 'The run after the check'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
 const actionRoute = (action: 'complete' | 'pause' | 'resume', summary: string) =>
@@ -130,100 +103,100 @@ const actionRoute = (action: 'complete' | 'pause' | 'resume', summary: string) =
     tags,
     summary,
     middleware: [requireUser, emptyBodyIsEmptyObject] as const,
-    request: { params: SessionParamSchema, body: optionalBody(OverrideSchema) },
-    responses: { 200: jsonResponse(Session, 'The session'), ...errorResponses(400, 401, 403, 404, 409) },
+    request: { params: IdParamSchema, body: optionalJsonBody(OverrideSchema) },
+    responses: { 200: jsonResponse(RunData, 'The run'), ...errorResponses(400, 401, 403, 404, 409) },
   });
 
-const approveSession = createRoute({
+const approveRun = createRoute({
   method: 'post',
   path: '/api/v1/sessions/{id}/approve',
   tags,
-  summary: 'Approve a completed session, locking it (supervisor, admin)',
+  summary: 'Approve a completed run, locking it (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin'), emptyBodyIsEmptyObject] as const,
-  request: { params: SessionParamSchema, body: optionalBody(ApproveSchema) },
-  responses: { 200: jsonResponse(Session, 'The locked session'), ...errorResponses(400, 401, 403, 404, 409) },
+  request: { params: IdParamSchema, body: optionalJsonBody(ApproveSchema) },
+  responses: { 200: jsonResponse(RunData, 'The locked run'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
 const ACTIONS = [
-  ['complete', 'run.complete', 'Complete a session (its worker)'],
-  ['pause', 'run.pause', 'Pause a session; the current step is kept'],
-  ['resume', 'run.resume', 'Resume a paused session'],
+  ['complete', 'run.complete', 'Complete a run (its worker)'],
+  ['pause', 'run.pause', 'Pause a run; the current step is kept'],
+  ['resume', 'run.resume', 'Resume a paused run'],
 ] as const;
 
 export function registerRunRoutes(app: Router, deps: AppDeps): void {
   const { sql } = deps;
 
-  app.openapi(startSession, async (c) => {
+  app.openapi(startRun, async (c) => {
     const { sop_id, id = randomUUID() } = c.req.valid('json');
-    await runSeedIntent(deps, currentUser(c), 'run.start', { session_id: id, sop_id });
-    return c.json({ data: await mustFindSession(sql, id) }, 201);
+    await runIntent(deps, currentUser(c), 'run.start', { session_id: id, sop_id });
+    return c.json({ data: await mustFindRun(sql, id) }, 201);
   });
 
   // Registered before /sessions/{id}, which would otherwise take "current" for an id.
-  app.openapi(currentSession, async (c) => {
+  app.openapi(currentRun, async (c) => {
     const active = await activeRunOf(sql, currentUser(c).id);
-    return c.json({ data: active === null ? null : sessionJson(active, { withSopTasks: true }) }, 200);
+    return c.json({ data: active === null ? null : runJson(active, { withSopTasks: true }) }, 200);
   });
 
-  app.openapi(listSessions, async (c) => {
+  app.openapi(listRunsRoute, async (c) => {
     const { status, worker_id, limit, offset } = c.req.valid('query');
     const user = currentUser(c);
     const workerId = worker_id ?? user.id;
     if (workerId !== user.id && !isSupervisor(actorOf(user))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other workers' sessions.", { worker_id: workerId });
+      throw new DomainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other workers' runs.", { worker_id: workerId });
     }
     const runs = await listRuns(sql, { workerId, status, limit, offset });
-    return c.json({ data: runs.map((run) => sessionJson(run, { withSopTasks: false })) }, 200);
+    return c.json({ data: runs.map((run) => runJson(run, { withSopTasks: false })) }, 200);
   });
 
-  app.openapi(getSession, async (c) => {
+  app.openapi(getRun, async (c) => {
     const { id } = c.req.valid('param');
-    const session = await mustFindSession(sql, id);
-    mayRead(currentUser(c), session);
-    return c.json({ data: session }, 200);
+    const run = await mustFindRun(sql, id);
+    mayRead(currentUser(c), run);
+    return c.json({ data: run }, 200);
   });
 
   app.openapi(recordCheck, async (c) => {
     const { id } = c.req.valid('param');
     const { step_id, result, notes, override_reason } = c.req.valid('json');
     const trimmedNotes = notes?.trim() === '' ? undefined : notes;
-    await runSeedIntent(deps, currentUser(c), 'run.check', {
+    await runIntent(deps, currentUser(c), 'run.check', {
       session_id: id,
       step_id,
       result,
       ...(trimmedNotes === undefined ? {} : { notes: trimmedNotes }),
       ...(override_reason === undefined ? {} : { override_reason }),
     });
-    return c.json({ data: await mustFindSession(sql, id) }, 200);
+    return c.json({ data: await mustFindRun(sql, id) }, 200);
   });
 
   for (const [action, kind, summary] of ACTIONS) {
     app.openapi(actionRoute(action, summary), async (c) => {
       const { id } = c.req.valid('param');
       const { override_reason } = c.req.valid('json');
-      await runSeedIntent(deps, currentUser(c), kind, { session_id: id, ...(override_reason === undefined ? {} : { override_reason }) });
-      return c.json({ data: await mustFindSession(sql, id) }, 200);
+      await runIntent(deps, currentUser(c), kind, { session_id: id, ...(override_reason === undefined ? {} : { override_reason }) });
+      return c.json({ data: await mustFindRun(sql, id) }, 200);
     });
   }
 
-  app.openapi(approveSession, async (c) => {
+  app.openapi(approveRun, async (c) => {
     const { id } = c.req.valid('param');
     const { reason } = c.req.valid('json');
-    await runSeedIntent(deps, currentUser(c), 'run.approve', { session_id: id, ...(reason === undefined ? {} : { reason }) });
-    return c.json({ data: await mustFindSession(sql, id) }, 200);
+    await runIntent(deps, currentUser(c), 'run.approve', { session_id: id, ...(reason === undefined ? {} : { reason }) });
+    return c.json({ data: await mustFindRun(sql, id) }, 200);
   });
 }
 
-async function mustFindSession(db: Queryable, id: string): Promise<SessionJson> {
+async function mustFindRun(db: Queryable, id: string): Promise<RunJson> {
   const found = await findRun(db, id);
-  if (found === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Work session ${id} not found.`, { session_id: id });
-  return sessionJson(found, { withSopTasks: true });
+  if (found === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Procedure run ${id} not found.`, { run_id: id });
+  return runJson(found, { withSopTasks: true });
 }
 
 /** A run is read by its worker, supervisors and admins. */
-function mayRead(user: UserRow, session: SessionJson): void {
-  if (session.worker_id !== user.id && !isSupervisor(actorOf(user))) {
-    throw new DomainError(ErrorCode.FORBIDDEN, 'Only the worker who started this work session, supervisors and admins may see it.');
+function mayRead(user: UserRow, run: RunJson): void {
+  if (run.worker_id !== user.id && !isSupervisor(actorOf(user))) {
+    throw new DomainError(ErrorCode.FORBIDDEN, 'Only the worker who started this procedure run, supervisors and admins may see it.');
   }
 }
 

@@ -1,7 +1,7 @@
 import { MINUTE, toIso } from '@stint/shared';
 import { afterAll, describe, expect, test } from 'vitest';
 import { selectRows } from '../db/rows.ts';
-import { ISOLATION_TASKS, createConfirmedSop, createSop, dataOf, expectRefusedUnchanged, startSession } from '../runs/seed-001-fixtures.ts';
+import { ISOLATION_TASKS, createConfirmedSop, createSop, dataOf, expectRefusedUnchanged, startRun } from '../runs/testing.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
@@ -234,7 +234,7 @@ describe('GET /api/v1/sops', () => {
 });
 
 describe('DELETE /api/v1/sops/:id', () => {
-  test('an SOP without active sessions is deleted (204), no longer found or listed; deleting again is a no-op', async () => {
+  test('an SOP without active runs is deleted (204), no longer found or listed; deleting again is a no-op', async () => {
     const sop = await createConfirmedSop(t, sup.token);
     const res = await t.request('DELETE', `/api/v1/sops/${sop.id}`, { token: sup.token });
     expect(res.status).toBe(204);
@@ -247,11 +247,11 @@ describe('DELETE /api/v1/sops/:id', () => {
     expect(row?.deleted_at).not.toBeNull();
   });
 
-  test('an SOP with an active session → 400 SOP_HAS_ACTIVE_SESSIONS listing it', async () => {
+  test('an SOP with an active run → 400 SOP_HAS_ACTIVE_SESSIONS listing it', async () => {
     const sop = await createConfirmedSop(t, sup.token);
-    const session = await startSession(t, (await t.signIn('worker')).token, sop.id);
+    const run = await startRun(t, (await t.signIn('worker')).token, sop.id);
     const res = await expectRefusedUnchanged(db.sql, () => t.request('DELETE', `/api/v1/sops/${sop.id}`, { token: sup.token }), 400, 'SOP_HAS_ACTIVE_SESSIONS');
-    expect(res.body).toMatchObject({ error: { details: { active_session_ids: [session.id] } } });
+    expect(res.body).toMatchObject({ error: { details: { active_session_ids: [run.id] } } });
   });
 
   test('an unknown SOP → 404 NOT_FOUND', async () => {

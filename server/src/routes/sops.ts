@@ -1,50 +1,35 @@
 /**
- * Seed 001 SOPs (API.md "Seed 001 — SOP runs"). Every change goes through
- * the intent executor (sop.create / sop.edit / sop.confirm / sop.delete), so
- * the rules in shared/src/runs/sop-rules.ts decide and applied_intents logs it.
- *
- *   POST   /api/v1/sops             (supervisor, admin) {title, tasks, id?} → 201 {data: sop} (draft v1)
- *   GET    /api/v1/sops             (signed in) ?confirmed=&limit=&offset= → {data: [sop]} (latest versions, by title)
- *   GET    /api/v1/sops/:id         (signed in) ?version= → {data: sop} (latest version unless one is named)
- *   PATCH  /api/v1/sops/:id         (supervisor, admin) {title?, tasks?} → {data: sop}
- *          editing a confirmed SOP publishes a new draft version; runs stay pinned to theirs
- *   POST   /api/v1/sops/:id/confirm (supervisor, admin) → {data: sop}
- *   DELETE /api/v1/sops/:id         (supervisor, admin) → 204 (soft delete; repeating it is a no-op),
- *          or 400 SOP_HAS_ACTIVE_SESSIONS with details.active_session_ids
- *
- * Task and step ids may be sent (clients name things offline; a draft keeps
- * its step ids across edits); missing ones are named by the server.
+ * SOPs. Every change is a sop.* intent, so the rules in
+ * shared/src/runs/sop-rules.ts decide: editing a confirmed SOP publishes a
+ * new draft version (runs stay pinned to theirs), and deleting one with
+ * active runs is refused with their ids. Task and step ids may be sent, since
+ * clients name things offline and a draft keeps its step ids across edits;
+ * missing ones are named by the server.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, MAX_ID_LENGTH, MAX_SOP_STEPS, MAX_SOP_TASKS, MAX_TITLE_LENGTH } from '@stint/shared';
+import { DomainError, ErrorCode, MAX_SOP_STEPS, MAX_SOP_TASKS } from '@stint/shared';
 import { requireRole, requireUser, currentUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdSchema, textSchema } from '../http/schemas.ts';
+import { IdParamSchema, IdSchema, PAGING_QUERY, TitleInputSchema, wholeNumber } from '../http/input.ts';
 import type { Queryable } from '../db/sql.ts';
-import { PAGING_QUERY, wholeNumber } from '../runs/paging.ts';
-import { runSeedIntent } from '../runs/run-session-intent.ts';
+import { runIntent } from '../intents/run-intent.ts';
 import { SopJsonSchema, sopJson } from '../runs/sop-json.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { findSop, listSops } from '../runs/sop-queries.ts';
 
-/** Ids that end up in intent args, which allow at most MAX_ID_LENGTH characters. */
-const RuleIdSchema = IdSchema.max(MAX_ID_LENGTH);
-const TitleSchema = textSchema(MAX_TITLE_LENGTH);
-
 const SopStepInputSchema = z
-  .strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, requires_check: z.boolean().optional() })
+  .strictObject({ id: IdSchema.optional(), title: TitleInputSchema, requires_check: z.boolean().optional() })
   .openapi('SopStepInput');
 const SopTaskInputSchema = z
-  .strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, steps: z.array(SopStepInputSchema).max(MAX_SOP_STEPS) })
+  .strictObject({ id: IdSchema.optional(), title: TitleInputSchema, steps: z.array(SopStepInputSchema).max(MAX_SOP_STEPS) })
   .openapi('SopTaskInput');
 const SopTasksInputSchema = z.array(SopTaskInputSchema).max(MAX_SOP_TASKS);
 
-const CreateSopSchema = z.strictObject({ id: RuleIdSchema.optional(), title: TitleSchema, tasks: SopTasksInputSchema }).openapi('CreateSop');
-const EditSopSchema = z.strictObject({ title: TitleSchema.optional(), tasks: SopTasksInputSchema.optional() }).openapi('EditSop');
+const CreateSopSchema = z.strictObject({ id: IdSchema.optional(), title: TitleInputSchema, tasks: SopTasksInputSchema }).openapi('CreateSop');
+const EditSopSchema = z.strictObject({ title: TitleInputSchema.optional(), tasks: SopTasksInputSchema.optional() }).openapi('EditSop');
 
-const SopParamSchema = z.object({ id: RuleIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const SopQuerySchema = z.object({
   version: wholeNumber(1, 2_147_483_647).optional().openapi({ param: { name: 'version', in: 'query' }, description: 'A version number; default the latest' }),
 });
@@ -84,7 +69,7 @@ const getSop = createRoute({
   tags,
   summary: 'One SOP: its latest version, or the version named',
   middleware: [requireUser] as const,
-  request: { params: SopParamSchema, query: SopQuerySchema },
+  request: { params: IdParamSchema, query: SopQuerySchema },
   responses: { 200: jsonResponse(dataOf(SopJsonSchema), 'The SOP'), ...errorResponses(400, 401, 404) },
 });
 
@@ -94,7 +79,7 @@ const editSop = createRoute({
   tags,
   summary: 'Edit an SOP; a confirmed SOP gets a new draft version (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
-  request: { params: SopParamSchema, body: jsonBody(EditSopSchema) },
+  request: { params: IdParamSchema, body: jsonBody(EditSopSchema) },
   responses: { 200: jsonResponse(dataOf(SopJsonSchema), 'The SOP, latest version'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -104,7 +89,7 @@ const confirmSop = createRoute({
   tags,
   summary: 'Confirm the latest version so runs can start from it (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
-  request: { params: SopParamSchema },
+  request: { params: IdParamSchema },
   responses: { 200: jsonResponse(dataOf(SopJsonSchema), 'The confirmed SOP'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -114,7 +99,7 @@ const deleteSop = createRoute({
   tags,
   summary: 'Delete an SOP that has no active sessions (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
-  request: { params: SopParamSchema },
+  request: { params: IdParamSchema },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -124,7 +109,7 @@ export function registerSopRoutes(app: Router, deps: AppDeps): void {
   app.openapi(createSop, async (c) => {
     const body = c.req.valid('json');
     const id = body.id ?? randomUUID();
-    await runSeedIntent(deps, currentUser(c), 'sop.create', { sop_id: id, title: body.title, tasks: body.tasks });
+    await runIntent(deps, currentUser(c), 'sop.create', { sop_id: id, title: body.title, tasks: body.tasks });
     return c.json({ data: await mustFindSop(sql, id) }, 201);
   });
 
@@ -147,19 +132,19 @@ export function registerSopRoutes(app: Router, deps: AppDeps): void {
       // An empty edit of a confirmed SOP would publish an identical new version.
       throw new DomainError(ErrorCode.INVALID_INPUT, 'Send a title, tasks or both to edit an SOP.');
     }
-    await runSeedIntent(deps, currentUser(c), 'sop.edit', { sop_id: id, ...(title === undefined ? {} : { title }), ...(tasks === undefined ? {} : { tasks }) });
+    await runIntent(deps, currentUser(c), 'sop.edit', { sop_id: id, ...(title === undefined ? {} : { title }), ...(tasks === undefined ? {} : { tasks }) });
     return c.json({ data: await mustFindSop(sql, id) }, 200);
   });
 
   app.openapi(confirmSop, async (c) => {
     const { id } = c.req.valid('param');
-    await runSeedIntent(deps, currentUser(c), 'sop.confirm', { sop_id: id });
+    await runIntent(deps, currentUser(c), 'sop.confirm', { sop_id: id });
     return c.json({ data: await mustFindSop(sql, id) }, 200);
   });
 
   app.openapi(deleteSop, async (c) => {
     const { id } = c.req.valid('param');
-    await runSeedIntent(deps, currentUser(c), 'sop.delete', { sop_id: id });
+    await runIntent(deps, currentUser(c), 'sop.delete', { sop_id: id });
     return c.body(null, 204);
   });
 }

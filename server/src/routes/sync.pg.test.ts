@@ -290,7 +290,7 @@ describe('sync push: concurrency', () => {
     t.clock.set(T + MIN);
     const intents = Array.from({ length: 8 }, () => intentAt('work.start', { task_id: task }, T + MIN));
     const outcomes = await Promise.all(intents.map((intent, i) => pushOne(t, ana.token, intent, { device_id: `device-${i}` })));
-    // One opened the session; the others found it open and were idempotent no-ops (seed 003).
+    // One opened the session; the others found it open and were idempotent no-ops.
     expect(outcomes.every((o) => o.status === 'accepted' || (o.status === 'rejected' && o.code === 'CONFLICT_INVALID_STATE'))).toBe(true);
     const sessions = await selectRows(db.sql, 'work_sessions', { task_id: task });
     expect(sessions).toHaveLength(1);

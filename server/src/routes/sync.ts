@@ -1,17 +1,9 @@
 /**
- * Sync push (API.md "Sync push"): a device drains its intent journal here.
- *
- *   POST /api/v1/sync/push (signed in)
- *     {device_id, sent_at, intents: [{id, kind, args, occurred_at}], zone?}
- *     → 200 {data: {server_time, outcomes: [{id, status, code?, message?, effective_at?}]}}
- *
- * Invariants:
- *  1. A malformed batch (schema, more than MAX_BATCH_SIZE intents, an id or
- *     device id Postgres cannot store, a sent_at outside years 1–9999) is a
- *     400 INVALID_INPUT and nothing is applied; a malformed single intent is
- *     that intent's rejected outcome (INVALID_INTENT).
- *  2. The route is thin: the batch goes to `pushBatch` (one transaction,
- *     one savepoint per intent, the rules in shared).
+ * Where a device drains its intent journal. A batch that is malformed as a
+ * whole is a 400 and nothing applies; a malformed single intent is only that
+ * intent's rejected outcome, so one bad row never blocks a device's journal.
+ * What Postgres could not store in any outcome (a NUL in the device id, a
+ * sent_at outside years 1–9999) is refused with the batch.
  */
 import { PushRequestSchema, PushResponseSchema } from '@stint/shared';
 import { currentUser, requireUser } from '../auth/middleware.ts';

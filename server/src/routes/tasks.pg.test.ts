@@ -306,7 +306,7 @@ describe('PATCH /api/v1/tasks/:id', () => {
     await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: worker.token, body: { status: 'in-progress' } }, 409, 'CONFLICT_CLAIMED');
   });
 
-  test('a manual status on a task with checklist items → 400 STATUS_DERIVED with seed 004\'s message, nothing changed', async () => {
+  test('a manual status on a task with checklist items → 400 STATUS_DERIVED with its fixed message, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     await addItem(t, supervisor.token, task.id, 1);
     const res = await refused('PATCH', `/api/v1/tasks/${task.id}`, { token: supervisor.token, body: { status: 'done' } }, 400, 'STATUS_DERIVED');
@@ -444,9 +444,15 @@ describe('POST /api/v1/tasks/:id/complete', () => {
     expect(errorOf(res).message).toBe(STATUS_DERIVED_MESSAGE);
   });
 
-  test.each(Object.keys(ROLES) as (keyof typeof ROLES)[])('a %s completes an unclaimed task', async (role) => {
+  test.each(['supervisor', 'admin'] as const)('a %s completes an unclaimed task', async (role) => {
     const task = await createTask(t, supervisor.token);
     expect(await taskAction(t, ROLES[role].token, task.id, 'complete')).toMatchObject({ status: 'done' });
+  });
+
+  test('a worker completing an unclaimed task → 409 CONFLICT_CLAIMED (claim it first), nothing changed', async () => {
+    const task = await createTask(t, supervisor.token);
+    const res = await refused('POST', `/api/v1/tasks/${task.id}/complete`, { token: worker.token }, 409, 'CONFLICT_CLAIMED');
+    expect(errorOf(res).message).toBe('Claim the task before completing it');
   });
 });
 

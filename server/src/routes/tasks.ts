@@ -1,23 +1,12 @@
 /**
- * Native tasks (API.md "Tasks (native)"):
- *   POST  /api/v1/tasks                (supervisor, admin) {title, status?, id?} → 201 {data: task}
- *   GET   /api/v1/tasks/{id}           (signed in) → {data: task}
- *   GET   /api/v1/tasks                (signed in) → {data: [task]}
- *   PATCH /api/v1/tasks/{id}           (signed in) {status?, title?} → {data: task}
- *   POST  /api/v1/tasks/{id}/claim | /release | /complete (signed in) → {data: task}
+ * Native tasks. A worker's list is their own tasks plus the unclaimed pool
+ * (someone else's claimed task is not theirs to work on); supervisors and
+ * admins list every task. Any signed-in user may read one task, so a worker
+ * can see who holds it. Who may change what is the rules' business.
  *
- * Who sees what: GET /api/v1/tasks lists every task for supervisors and
- * admins; for a worker, the tasks claimed by them plus the unclaimed pool
- * (someone else's claimed task is not theirs to work on). GET by id answers
- * any signed-in user, so a worker can open a task to see who holds it.
- * Who may change what is the rules' business (task.* intents): e.g. a title
- * change by a worker is 403, a status change of someone else's task 409.
- *
- * Every change is an intent through runIntent; a PATCH with both fields is
- * two intents (status, then title), both checked before either applies
- * (tasks/run-steps.ts). Creating with an existing id and the same title
- * answers 201 with the existing task (a retried create); another title is
- * 409 CONFLICT_EXISTS.
+ * A PATCH with both fields is two intents (status, then title), both checked
+ * before either applies (tasks/run-steps.ts). Creating with an existing id
+ * and the same title answers 201 with the task: a retried create.
  */
 import { randomUUID } from 'node:crypto';
 import { isSupervisor } from '@stint/shared';
@@ -27,14 +16,14 @@ import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
 import { runIntent } from '../intents/run-intent.ts';
-import { EntityIdParamSchema, EntityIdSchema, TitleInputSchema, atLeastOneField } from '../tasks/input-schemas.ts';
+import { IdParamSchema, IdSchema, TitleInputSchema, atLeastOneField } from '../http/input.ts';
 import type { IntentStep } from '../tasks/run-steps.ts';
 import { runSteps } from '../tasks/run-steps.ts';
 import { TaskJsonSchema, TaskStatusSchema, taskJson } from '../tasks/task-json.ts';
 import { listTaskBundles, requireTaskBundle } from '../tasks/task-reads.ts';
 
 const CreateTaskSchema = z
-  .strictObject({ title: TitleInputSchema, status: TaskStatusSchema.optional(), id: EntityIdSchema.optional() })
+  .strictObject({ title: TitleInputSchema, status: TaskStatusSchema.optional(), id: IdSchema.optional() })
   .openapi('CreateTask');
 
 const PatchTaskSchema = z
@@ -60,7 +49,7 @@ const getTask = createRoute({
   tags: ['tasks'],
   summary: 'One task',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema },
+  request: { params: IdParamSchema },
   responses: { 200: jsonResponse(TaskData, 'The task'), ...errorResponses(400, 401, 404) },
 });
 
@@ -79,7 +68,7 @@ const patchTask = createRoute({
   tags: ['tasks'],
   summary: 'Change the status (opens/closes the work session) and/or the title (supervisor, admin)',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema, body: jsonBody(PatchTaskSchema) },
+  request: { params: IdParamSchema, body: jsonBody(PatchTaskSchema) },
   responses: { 200: jsonResponse(TaskData, 'The task'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -129,7 +118,7 @@ export function registerTaskRoutes(app: Router, deps: AppDeps): void {
       tags: ['tasks'],
       summary,
       middleware: [requireUser] as const,
-      request: { params: EntityIdParamSchema },
+      request: { params: IdParamSchema },
       responses: { 200: jsonResponse(TaskData, 'The task'), ...errorResponses(400, 401, 403, 404, 409) },
     });
     app.openapi(route, async (c) => {

@@ -1,8 +1,6 @@
 /**
- * Users and tokens (API.md "Users and tokens"):
- *   POST /api/v1/users               (admin) {name, role, id?} → 201 {data: user}
- *   POST /api/v1/users/{id}/tokens   (admin) → 201 {data: {token, expires_at}}
- *   GET  /api/v1/me                  (signed in) → {data: user}
+ * Users and their tokens. Only an admin creates people and issues tokens;
+ * a token is one device's key.
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, toIso } from '@stint/shared';
@@ -10,11 +8,12 @@ import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdParamSchema, IdSchema, IsoTimeSchema, textSchema } from '../http/schemas.ts';
+import { IdParamSchema, IdSchema, NameInputSchema } from '../http/input.ts';
+import { IsoTimeSchema } from '../http/wire-times.ts';
 import { RoleSchema, UserJsonSchema, findUser, insertUser, userJson } from '../users/users.ts';
 
 const CreateUserSchema = z
-  .strictObject({ name: textSchema(200), role: RoleSchema, id: IdSchema.optional() })
+  .strictObject({ name: NameInputSchema, role: RoleSchema, id: IdSchema.optional() })
   .openapi('CreateUser');
 
 const TokenSchema = z.object({ token: z.string(), expires_at: IsoTimeSchema }).openapi('Token');

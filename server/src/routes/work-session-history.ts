@@ -1,26 +1,11 @@
 /**
- * The work-session history and the owner's claim of lost time (API.md "Work
- * sessions and reports", DESIGN §3.1):
+ * The work-session history and the owner's claim of lost time (DESIGN §3.1).
  *
- *   GET  /api/v1/work-sessions  ?task_id=&user_id=&from=&to=&limit=&cursor=
- *        → {data: [session], next_cursor}, newest first (started_at, then id)
- *   POST /api/v1/work-sessions/{id}/extend  (the session's owner) {until} → {data: session}
- *   session: {id, task_id, user_id, started_at, ended_at, end_reason, zone, offline, extended_by_owner}
- *
- * Listing: a worker sees their own sessions only; naming someone else in
- * `user_id` is 403 FORBIDDEN rather than an empty page, so a client that
- * asks for the wrong person learns it instead of showing "no work". A
- * supervisor or admin sees everyone's, or one person's with `user_id`.
- * `from` (inclusive) and `to` (exclusive) bound started_at, ISO-8601 with Z
- * or an offset; `from` after `to` is 400. `limit` is 1..100 (digits only,
- * default 50). `next_cursor` is opaque; hand it back as `cursor` for the next
- * page (null on the last). A cursor this server did not write is 400.
- *
- * Extending is the `work.extend` intent: only the owner (403), only a
- * session the stale sweep closed (409 CONFLICT_INVALID_STATE), `until` not
- * before the session's end and not after now (400); an unknown session is
- * 404. Cut short by a later session of the task, it still answers 200 with
- * the session as extended.
+ * A worker naming someone else in `user_id` gets 403 rather than an empty
+ * page, so a client that asks for the wrong person learns it instead of
+ * showing "no work". `next_cursor` is opaque; a cursor this server did not
+ * write is 400. Extending is the `work.extend` intent: cut short by a later
+ * session of the task, it still answers 200 with the session as extended.
  */
 import { DomainError, ErrorCode, isSupervisor } from '@stint/shared';
 import type { UserRow } from '@stint/shared';
@@ -28,32 +13,27 @@ import { currentUser, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
 import type { Router } from '../http/router.ts';
-import { IdSchema } from '../http/schemas.ts';
 import { runIntent } from '../intents/run-intent.ts';
-import { wholeNumber } from '../runs/paging.ts';
-import { DeviceTimeInputSchema } from '../tasks/device-time-input.ts';
-import { EntityIdParamSchema, EntityIdSchema } from '../tasks/input-schemas.ts';
+import { DeviceTimeInputSchema, IdParamSchema, IdSchema, limitQuery } from '../http/input.ts';
 import { MAX_CURSOR_LENGTH, decodeCursor, encodeCursor } from '../tasks/work-session-cursor.ts';
 import { WorkSessionJsonSchema, workSessionJson } from '../tasks/work-session-json.ts';
 import { findWorkSession, listWorkSessions } from '../tasks/work-session-reads.ts';
 
+/** A page of history is a screen of short rows, longer than other lists' default page. */
 export const DEFAULT_HISTORY_LIMIT = 50;
-export const MAX_HISTORY_LIMIT = 100;
 
 const TimeBoundSchema = (name: 'from' | 'to', description: string) =>
   DeviceTimeInputSchema.optional().openapi({ param: { name, in: 'query' }, description, example: '2026-01-16T00:00:00Z' });
 
 const HistoryQuerySchema = z.object({
-  task_id: EntityIdSchema.optional().openapi({ param: { name: 'task_id', in: 'query' }, description: 'Only sessions on this task' }),
+  task_id: IdSchema.optional().openapi({ param: { name: 'task_id', in: 'query' }, description: 'Only sessions on this task' }),
   user_id: IdSchema.optional().openapi({
     param: { name: 'user_id', in: 'query' },
     description: "Only this person's sessions; a worker may name only themself (403 otherwise)",
   }),
   from: TimeBoundSchema('from', 'Sessions started at or after this time'),
   to: TimeBoundSchema('to', 'Sessions started before this time'),
-  limit: wholeNumber(1, MAX_HISTORY_LIMIT)
-    .default(DEFAULT_HISTORY_LIMIT)
-    .openapi({ param: { name: 'limit', in: 'query' }, description: `1..${MAX_HISTORY_LIMIT}, default ${DEFAULT_HISTORY_LIMIT}` }),
+  limit: limitQuery(DEFAULT_HISTORY_LIMIT),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a next_cursor this server returned')
@@ -90,7 +70,7 @@ const extend = createRoute({
   tags,
   summary: 'Claim back time after a stale close (the owner; work.extend)',
   middleware: [requireUser] as const,
-  request: { params: EntityIdParamSchema, body: jsonBody(ExtendSchema) },
+  request: { params: IdParamSchema, body: jsonBody(ExtendSchema) },
   responses: { 200: jsonResponse(dataOf(WorkSessionJsonSchema), 'The session as extended'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 

@@ -71,7 +71,7 @@ describe('GET /api/v1/me/work-sessions/active', () => {
   });
 });
 
-describe('seed 003: multi-ongoing per user', () => {
+describe('a worker may work on several tasks at once', () => {
   test('start on tasks A and B claimed by the user → 2 active sessions', async () => {
     const [me] = await twoWorkers();
     const a = await claimedBy(me);
@@ -103,7 +103,7 @@ describe('seed 003: multi-ongoing per user', () => {
   });
 });
 
-describe('seed 003: single ongoing per task', () => {
+describe('one open session per task', () => {
   test('start again by the claimer is idempotent: same session, no duplicate', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
@@ -126,7 +126,7 @@ describe('seed 003: single ongoing per task', () => {
   });
 });
 
-describe('seed 003: only the claimer can start', () => {
+describe('only the claimer can start', () => {
   test('an unclaimed task → 409 CONFLICT_CLAIMED; start never claims', async () => {
     const [me] = await twoWorkers();
     const task = await createTask(t, supervisor.token);
@@ -147,7 +147,7 @@ describe('seed 003: only the claimer can start', () => {
   });
 });
 
-describe('seed 003: completed ⇒ no active session', () => {
+describe('a completed task has no active session', () => {
   test('complete closes the active session, adds its time, and a later start is rejected with 409 CONFLICT_INVALID_STATE', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
@@ -172,7 +172,7 @@ describe('seed 003: completed ⇒ no active session', () => {
   });
 });
 
-describe('seed 003: accumulated time', () => {
+describe('accumulated time', () => {
   test('accumulated_s is the caller\'s closed time on the task; the running session is not in it', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
@@ -204,7 +204,7 @@ describe('seed 003: accumulated time', () => {
   });
 });
 
-describe('seed 003: pause is idempotent', () => {
+describe('pause is idempotent', () => {
   test('pause with nothing active → 200 and nothing changes', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
@@ -223,7 +223,7 @@ describe('seed 003: pause is idempotent', () => {
   });
 });
 
-describe('seed 003: heartbeat', () => {
+describe('heartbeat', () => {
   test('a heartbeat moves the session\'s last_heartbeat_at to now and keeps it from going stale', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
@@ -323,7 +323,7 @@ describe('heartbeat alive_since (DESIGN §3.1)', () => {
   });
 });
 
-describe('seed 003: checklist tasks', () => {
+describe('checklist tasks', () => {
   test('a task whose items say "planned" cannot be timed by hand → 400 STATUS_DERIVED', async () => {
     const [me] = await twoWorkers();
     const task = await claimedBy(me);
@@ -367,7 +367,7 @@ describe.each(ACTIONS)('POST /api/v1/me/work-sessions/%s errors', (action) => {
   });
 });
 
-describe('seed 003: auth matrix', () => {
+describe('who may call the work-session routes', () => {
   test.each([
     ['worker', () => t.signIn('worker')],
     ['supervisor', () => t.signIn('supervisor')],

@@ -1,23 +1,9 @@
 /**
- * Seed 003, my work sessions (API.md "Seed 003"), for any signed-in user:
- *   GET  /api/v1/me/work-sessions/active
- *   POST /api/v1/me/work-sessions/start | /pause  {task_id}
- *   POST /api/v1/me/work-sessions/heartbeat       {task_id, alive_since?}
- * each → 200 {data: {active_sessions: [{task_id, started_at, accumulated_s, as_of}], as_of}}
- *
- * start, pause and heartbeat are the `work.start|pause|heartbeat` intents:
- * start needs the caller's claim (409 CONFLICT_CLAIMED otherwise, it never
- * claims), is idempotent while the caller's session is open, and a done
- * task cannot be started (409 CONFLICT_INVALID_STATE); pause with nothing of
- * the caller's open is a no-op; heartbeat without the caller's open session
- * on the task is 409 CONFLICT_INVALID_STATE. An unknown task is 404 for all
- * three. A heartbeat may carry `alive_since`, when the device's unbroken run
- * of beats began (DESIGN §3.1): reaching back to a session the stale sweep
- * closed, it extends that session; after the heartbeat itself (server now,
- * for a REST call) it is 400 INVALID_INPUT.
- *
- * Every answer lists ALL the caller's open sessions (0..N), not just the one
- * the request named, so "Now Working" refreshes from any of them.
+ * The caller's own work sessions ("Now Working", API.md "Seed 003"): start,
+ * pause and heartbeat are the `work.*` intents, so the shared rules decide
+ * (start needs the caller's claim and never claims; pause with nothing open
+ * is a no-op). Every answer lists ALL the caller's open sessions, not just
+ * the one the request named, so "Now Working" refreshes from any of them.
  */
 import { currentUser, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
@@ -25,14 +11,15 @@ import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '
 import type { Router } from '../http/router.ts';
 import { runIntent } from '../intents/run-intent.ts';
 import { ActiveSessionsSchema, activeSessionsJson } from '../tasks/active-sessions.ts';
-import { DeviceTimeInputSchema } from '../tasks/device-time-input.ts';
-import { EntityIdSchema, TaskRefBodySchema } from '../tasks/input-schemas.ts';
+import { DeviceTimeInputSchema, IdSchema } from '../http/input.ts';
 
 const ActiveData = dataOf(ActiveSessionsSchema);
 
+const TaskRefBodySchema = z.strictObject({ task_id: IdSchema }).openapi('TaskRef');
+
 const HeartbeatBodySchema = z
   .strictObject({
-    task_id: EntityIdSchema,
+    task_id: IdSchema,
     alive_since: DeviceTimeInputSchema.optional().openapi({
       description: "The device's time when its unbroken run of beats on this task began; not after now",
       example: '2026-01-16T11:40:00Z',

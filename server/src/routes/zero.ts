@@ -1,21 +1,12 @@
 /**
- * The endpoints zero-cache calls (DESIGN §4 read path), and how a client finds
- * zero-cache:
+ * The endpoints zero-cache calls (DESIGN §4 read path) with the user's own
+ * bearer token, and how a client finds zero-cache and the stale cutoff it
+ * needs to group offline beats into runs (DESIGN §3.1).
  *
- *   POST /api/zero/query   (ZERO_QUERY_URL; bearer token forwarded by zero-cache)
- *     Zero's transform request → Zero's QueryResponse (synced queries as ZQL)
- *   POST /api/zero/mutate  (ZERO_MUTATE_URL; bearer token forwarded by zero-cache)
- *     Zero's push body → Zero's MutateResponse (the one `intent` mutator)
- *   GET  /api/zero/config  → {data: {enabled, port, stale_cutoff_s}}: where this server's
- *     zero-cache listens, and the heartbeat silence after which a work session is
- *     stale (STALE_CUTOFF_S), which the app needs to group offline beats into
- *     runs (DESIGN §3.1)
- *
- * Invariants:
- *  1. Both Zero endpoints require a signed-in user (401 otherwise); the
- *     user's id and role are the only auth context queries and mutators see.
- *  2. The bodies are Zero's protocol: checked loosely here, strictly by
- *     Zero's handlers, which answer protocol errors in Zero's own shape.
+ * The user's id and role are the only auth context queries and mutators
+ * see. The bodies are Zero's protocol: checked loosely here and strictly by
+ * Zero's handlers, which answer protocol errors in Zero's own shape, the one
+ * zero-cache expects.
  */
 import type { ReadonlyJSONValue } from '@rocicorp/zero';
 import { currentUser, requireUser } from '../auth/middleware.ts';

@@ -1,18 +1,9 @@
 /**
- * The audit log as supervisors read it: newest first, optionally for one
- * entity. Rows are only ever inserted (a database trigger refuses UPDATE,
- * DELETE and TRUNCATE), so reading is all this module does.
- *
- *   entry: {id, at, actor_id, device_id, source, entity, entity_id, action,
- *           old_value, new_value, reason}
- *
- * `old_value` / `new_value` hold the changed fields of the row as stored,
- * with their times (`*_at`) converted to ISO-8601 UTC like every timestamp
- * on the wire.
- *
- * Invariants:
- * 1. Order is `at` DESC, then id DESC, so paging is stable.
- * 2. Filters are exact matches; no filter lists everything (paged).
+ * The audit log as supervisors read it: newest first (then id, so paging is
+ * stable), optionally filtered by exact match. Rows are only ever inserted
+ * (a database trigger refuses UPDATE, DELETE and TRUNCATE), so reading is
+ * all this module does. `old_value` / `new_value` hold the changed fields of
+ * the row as stored, their times converted like every timestamp on the wire.
  */
 import { z } from '@hono/zod-openapi';
 import { AuditSource, toIso } from '@stint/shared';
@@ -20,9 +11,8 @@ import type { AuditRow } from '@stint/shared';
 import { readRows } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import { IsoTimeSchema } from '../http/schemas.ts';
-import type { Paging } from './paging.ts';
-import { wireTimes } from './wire-times.ts';
+import type { Paging } from '../http/input.ts';
+import { IsoTimeSchema, wireTimes } from '../http/wire-times.ts';
 
 export const AuditEntryJsonSchema = z
   .object({

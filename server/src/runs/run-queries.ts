@@ -1,7 +1,7 @@
 /**
- * Read queries for procedure runs, seed 001's "work sessions". Each run comes
- * with the SOP version it is pinned to and its checks (shared's
- * `RunSnapshot`), which is all `runView` needs.
+ * Read queries for procedure runs. Each run comes with the SOP version it is
+ * pinned to and its checks (shared's `RunSnapshot`), which is all `runView`
+ * needs.
  *
  * Invariants:
  * 1. A run is always shown with its pinned version (sop_id, sop_version),
@@ -15,7 +15,7 @@ import type { ProcedureRunRow, RunSnapshot, SafetyCheckRow, SopVersionRow } from
 import { readRows, selectRow, selectRows } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import type { Paging } from './paging.ts';
+import type { Paging } from '../http/input.ts';
 
 export async function findRun(db: Queryable, id: string): Promise<RunSnapshot | undefined> {
   const run = await selectRow(db, 'procedure_runs', { id });

@@ -1,20 +1,15 @@
 /**
- * An SOP on the wire (seed 001): one version of it with the SOP's own
- * fields. By default the version shown is the latest (draft or confirmed),
- * the one a supervisor edits; `confirmed_version` names the newest
- * confirmed one, where new runs start (null: not startable yet).
- *
- *   {id, title, version, status, latest_version, confirmed_version,
- *    created_by, tasks: [{id, title, steps: [{id, title, requires_check}]}],
- *    created_at, updated_at, confirmed_at}
- *
- * `title` and `tasks` are the shown version's; `created_at`/`updated_at`
- * are the SOP's; `confirmed_at` is when the shown version was confirmed.
+ * An SOP on the wire: one version of it with the SOP's own fields. By
+ * default the version shown is the latest (draft or confirmed), the one a
+ * supervisor edits; `confirmed_version` names the newest confirmed one, where
+ * new runs start (null: not startable yet). `title` and `tasks` are the
+ * shown version's, `created_at`/`updated_at` the SOP's, and `confirmed_at`
+ * is when the shown version was confirmed.
  */
 import { z } from '@hono/zod-openapi';
 import { SopStatus, toIso } from '@stint/shared';
 import type { SopRow, SopVersionRow } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 
 export const SopStepJsonSchema = z
   .object({ id: z.string(), title: z.string(), requires_check: z.boolean() })

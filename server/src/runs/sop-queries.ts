@@ -1,5 +1,5 @@
 /**
- * Read queries for SOPs (seed 001). Reads only: every change goes through
+ * Read queries for SOPs. Reads only: every change goes through
  * the intent executor (sop.create / edit / confirm / delete).
  *
  * Invariants:
@@ -13,7 +13,7 @@ import type { SopRow, SopVersionRow } from '@stint/shared';
 import { readRows, selectRow } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import type { Paging } from './paging.ts';
+import type { Paging } from '../http/input.ts';
 import type { SopRecord } from './sop-json.ts';
 
 export async function findSop(db: Queryable, id: string, version?: number): Promise<SopRecord | undefined> {

@@ -1,6 +1,6 @@
 /**
  * The set-based stale sweep against its reference, the shared `sweepStale`
- * (seed 003: heartbeat + stale cutoff closes the session), on real Postgres:
+ * (a heartbeat silence past the cutoff closes the session), on real Postgres:
  * random tables swept by SQL equal the reference's result row for row; a
  * second sweep changes nothing; a heartbeat in time keeps a session open; a
  * task an intent holds is skipped, never waited on; the consistency query

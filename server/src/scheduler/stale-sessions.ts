@@ -1,5 +1,5 @@
 /**
- * Seed 003's `close_stale_sessions(now)` as ONE set-based SQL statement: every
+ * Closing stale work sessions as ONE set-based SQL statement: every
  * open work session with no heartbeat for longer than the cutoff is closed,
  * exactly as the shared reference `sweepStale` (shared/src/tasks/stale-sweep.ts)
  * closes it; stale-sessions.pg.test.ts proves they agree on random tables.

@@ -1,22 +1,16 @@
 /**
- * Seed 003's "Now Working" list: the caller's open work sessions
- * (`{active_sessions: [{task_id, started_at, accumulated_s, as_of}], as_of}`).
- *
- * Invariants:
- *  1. The list is `activeSessionsOf` over the user's open sessions and their
- *     per-task totals: 0..N entries, one per task, oldest first.
- *  2. accumulated_s is the user's CLOSED time on the task in whole seconds
- *     (the running session is not in it); a client shows
- *     accumulated_s + (as_of − started_at).
- *  3. as_of is the server time of the read, the same value on every entry
- *     and at the top.
+ * The "Now Working" list: the caller's open work sessions, one entry per
+ * task, from shared's `activeSessionsOf`. accumulated_s is the caller's
+ * CLOSED time on the task (the running session is not in it) and as_of the
+ * server time of the read, so a client shows accumulated_s + (as_of −
+ * started_at) without trusting its own clock.
  */
 import { z } from '@hono/zod-openapi';
 import { activeSessionsOf, toIso, wholeSeconds } from '@stint/shared';
 import type { Millis } from '@stint/shared';
 import { selectRows } from '../db/rows.ts';
 import type { Queryable } from '../db/sql.ts';
-import { IsoTimeSchema } from '../http/schemas.ts';
+import { IsoTimeSchema } from '../http/wire-times.ts';
 
 export const ActiveSessionSchema = z
   .object({

@@ -1,22 +1,16 @@
 /**
- * The native task on the wire (API.md "Tasks (native)"):
- * `{id, title, status, claimed_by, assigned_at, time_spent_s, work_state,
- *   ongoing_by: {user_id}|null, derived_status, is_atomic, created_at, updated_at}`.
- *
- * Invariants:
- *  1. Every derived field comes from a shared view: work_state from
- *     `workState`, ongoing_by from `ongoingBy`, derived_status (numeric 1–4)
- *     from `displayedStatus`, is_atomic from `isAtomic`. Nothing is derived here.
- *  2. Times are ISO-8601 UTC with Z; time_spent_s is whole seconds of the
- *     stored milliseconds (rounded down, storage never rounds).
+ * The native task on the wire. Every derived field (work_state, ongoing_by,
+ * derived_status, is_atomic) comes from a shared view, so the server and a
+ * device's local view never disagree about it; time_spent_s rounds the
+ * stored milliseconds down, and only here: storage never rounds.
  */
 import { z } from '@hono/zod-openapi';
 import { ChecklistStatus, TaskStatus, WorkState, displayedStatus, isAtomic, ongoingBy, toIso, wholeSeconds, workState } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 import type { TaskBundle } from './task-reads.ts';
 
 export const TaskStatusSchema = z.enum(TaskStatus).openapi('TaskStatus');
-/** Seed 004's numeric statuses: 1 planned, 2 in progress, 3 done, 4 skipped. */
+/** Numeric statuses of checklist items and tasks: 1 planned, 2 in progress, 3 done, 4 skipped. */
 export const NumericStatusSchema = z.enum(ChecklistStatus).openapi('NumericStatus', { example: 2 });
 
 export const TaskJsonSchema = z

@@ -28,7 +28,7 @@ export interface TaskBundle {
 /** Which tasks a list shows. */
 export type TaskFilter =
   | { readonly kind: 'all' }
-  /** Tasks claimed by the user (seed 004's by-user list). */
+  /** Tasks claimed by the user (the numeric by-user list). */
   | { readonly kind: 'claimed_by'; readonly user_id: string }
   /** A worker's list: tasks claimed by them plus the unclaimed pool. */
   | { readonly kind: 'mine_and_pool'; readonly user_id: string };

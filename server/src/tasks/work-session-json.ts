@@ -1,19 +1,13 @@
 /**
- * A work session on the wire (API.md "Work sessions and reports"):
- * `{id, task_id, user_id, started_at, ended_at, end_reason, zone, offline, extended_by_owner}`.
- *
- * Invariants:
- *  1. Times are ISO-8601 UTC with Z, never rounded (stored times are whole
- *     milliseconds); `ended_at` and `end_reason` are null while it runs.
- *  2. `end_reason` is the stored `ended_reason` under the API's name.
- *  3. `extended_by_owner` says the owner claimed back time after a stale
- *     close (`work.extend`), so whoever reads the history sees whose word
- *     the time rests on.
+ * A work session on the wire. `end_reason` is the stored `ended_reason`
+ * under the API's name; `extended_by_owner` says the owner claimed back time
+ * after a stale close (`work.extend`), so whoever reads the history sees
+ * whose word the time rests on.
  */
 import { z } from '@hono/zod-openapi';
 import { EndReason, toIso } from '@stint/shared';
 import type { WorkSessionRow } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 
 export const WorkSessionJsonSchema = z
   .object({

@@ -21,7 +21,7 @@ import { insertUser } from '../users/users.ts';
 import type { TestDatabase } from './create-test-database.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
-/** 2026-01-16T12:00:00Z, the seeds' example day. */
+/** 2026-01-16T12:00:00Z, the example day of API.md's sources. */
 export const TEST_EPOCH = Date.UTC(2026, 0, 16, 12, 0, 0);
 
 export interface TestResponse {

@@ -1,10 +1,6 @@
 /**
- * Users in Postgres and on the wire.
- *
- * Invariants:
- *  1. A user id is never reused: creating an existing id is CONFLICT_EXISTS.
- *  2. On the wire a user is `{id, name, role, created_at}` with an ISO-8601
- *     UTC timestamp (API.md).
+ * Users in Postgres and on the wire. A user id is never reused: creating an
+ * existing id is CONFLICT_EXISTS.
  */
 import { z } from '@hono/zod-openapi';
 import { DomainError, ErrorCode, ROLES, toIso } from '@stint/shared';
@@ -13,7 +9,7 @@ import { COLUMNS } from '../db/columns.ts';
 import { readRow, selectRow } from '../db/rows.ts';
 import { toDate } from '../db/sql.ts';
 import type { Queryable } from '../db/sql.ts';
-import { IsoTimeSchema } from '../http/schemas.ts';
+import { IsoTimeSchema } from '../http/wire-times.ts';
 
 /** The built-in admin that ADMIN_TOKEN authenticates as. */
 export const ADMIN_USER_ID = 'admin';
@@ -33,7 +29,7 @@ export async function findUser(db: Queryable, id: string): Promise<UserRow | und
   return selectRow(db, 'users', { id });
 }
 
-/** Inserts a new user; an existing id is CONFLICT_EXISTS (invariant 1). */
+/** Inserts a new user; an existing id is CONFLICT_EXISTS. */
 export async function insertUser(db: Queryable, user: UserRow): Promise<UserRow> {
   const rows = await db`
     INSERT INTO users (id, name, role, created_at)

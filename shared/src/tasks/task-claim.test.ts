@@ -89,8 +89,13 @@ describe('complete', () => {
     expect(rowsOf(result.value, 'tasks')[0]).toMatchObject({ status: 'done', time_spent_ms: 9 * MINUTE, claimed_by: 'w1' });
   });
 
-  test('anyone may complete an unclaimed task', () => {
+  test('a worker completing an unclaimed task is 409 CONFLICT_CLAIMED: claim it first', () => {
     const result = completeTask(snapshot(taskRow({ id: 't1' })), contextAt(T0, w2));
+    expect(result.ok ? null : result.error).toMatchObject({ code: 'CONFLICT_CLAIMED', message: 'Claim the task before completing it' });
+  });
+
+  test.each([supervisor, actor('a1', 'admin')])('a $role may complete an unclaimed task', (who) => {
+    const result = completeTask(snapshot(taskRow({ id: 't1' })), contextAt(T0, who));
     expect(result.ok && rowsOf(result.value, 'tasks')[0]?.status).toBe('done');
   });
 

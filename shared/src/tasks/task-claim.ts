@@ -12,8 +12,9 @@
  *     status (2) of a checklist task (I6); the claim and pick-up time clear.
  *  I6 a checklist task's status comes from its items, so complete is refused
  *     for it (400 STATUS_DERIVED): ticking its items completes it.
- * Who may: release the claimer or a supervisor/admin; complete the claimer, a
- * supervisor/admin, or anyone while the task is unclaimed.
+ * Who may: release and complete the claimer or a supervisor/admin. A worker
+ * completing an unclaimed task is 409 CONFLICT_CLAIMED: claiming comes first,
+ * so the time and the completion are someone's.
  */
 import { isSupervisor } from '../context.ts';
 import type { RuleContext } from '../context.ts';
@@ -51,6 +52,7 @@ export function completeTask(snap: TaskSnapshot, ctx: RuleContext): Result<Effec
   const { task } = snap;
   if (task.status === TaskStatus.done) return ok([]);
   if (!isAtomic(snap.items)) return err(statusDerived(task));
-  // moveTask enforces who may: the claimer, a supervisor/admin, or anyone while unclaimed.
+  if (task.claimed_by === null && !isSupervisor(ctx.actor)) return err(claimedConflict(task, 'Claim the task before completing it'));
+  // moveTask refuses a worker completing someone else's task.
   return moveTask(snap, TaskStatus.done, ctx, EndReason.complete);
 }

@@ -174,7 +174,11 @@ function modelStep(m: Model, op: Op, now: number, who: Actor): typeof NOTHING | 
     }
     case 'set_status':
       if (hasItems(id)) throw new Refused('STATUS_DERIVED');
-      if (op.status === 'in-progress' && t.status === 'in-progress' && t.claimedBy !== who.user_id) throw new Refused('CONFLICT_CLAIMED');
+      if (op.status === t.status) {
+        // Restating a status is judged like a change: in-progress is the claimer's alone.
+        const others = t.claimedBy !== null && t.claimedBy !== who.user_id;
+        if (op.status === 'in-progress' ? t.claimedBy !== who.user_id : others && !boss) throw new Refused('CONFLICT_CLAIMED');
+      }
       return move(id, t, op.status);
     case 'claim':
       if (t.status === 'done') throw new Refused('CONFLICT_INVALID_STATE');
@@ -192,6 +196,7 @@ function modelStep(m: Model, op: Op, now: number, who: Actor): typeof NOTHING | 
     case 'complete':
       if (t.status === 'done') return NOTHING;
       if (hasItems(id)) throw new Refused('STATUS_DERIVED');
+      if (!boss && t.claimedBy !== who.user_id) throw new Refused('CONFLICT_CLAIMED');
       return move(id, t, 'done');
     case 'start': {
       if (t.status === 'done') throw new Refused('CONFLICT_INVALID_STATE');

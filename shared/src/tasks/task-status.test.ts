@@ -58,6 +58,26 @@ describe('manual task status (seed 000 PUT, native PATCH, seed 004 PATCH)', () =
     expect(setTaskStatus(snap, { status: TaskStatus.inProgress }, contextAt(T0 + MINUTE, actor('w2')))).toEqual({ ok: true, value: [] });
   });
 
+  test.each(TASK_STATUSES.filter((status) => status !== TaskStatus.inProgress))(
+    'a worker setting %s on someone else’s task that already has it is 409 CONFLICT_CLAIMED; its claimer and a supervisor get a no-op',
+    (status) => {
+      const snap = snapshot(taskRow({ id: 't1', status, claimed_by: 'w2', assigned_at: T0 }));
+      const result = setTaskStatus(snap, { status }, contextAt(T0 + MINUTE, worker));
+      expect(result.ok ? null : result.error.code).toBe('CONFLICT_CLAIMED');
+      for (const who of [actor('w2'), actor('s1', 'supervisor')]) {
+        expect(setTaskStatus(snap, { status }, contextAt(T0 + MINUTE, who))).toEqual({ ok: true, value: [] });
+      }
+    },
+  );
+
+  test.each(TASK_STATUSES.filter((status) => status !== TaskStatus.inProgress))(
+    'setting %s on an unclaimed task that already has it is a no-op for a worker',
+    (status) => {
+      const snap = snapshot(taskRow({ id: 't1', status }));
+      expect(setTaskStatus(snap, { status }, contextAt(T0, worker))).toEqual({ ok: true, value: [] });
+    },
+  );
+
   test.each([TaskStatus.todo, TaskStatus.backlog])('reopening done → %s is allowed', (status) => {
     const task = taskRow({ id: 't1', status: TaskStatus.done });
     const result = setTaskStatus(snapshot(task), { status }, contextAt(T0, worker));

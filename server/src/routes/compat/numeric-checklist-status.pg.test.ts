@@ -1,12 +1,12 @@
 import { STATUS_DERIVED_MESSAGE } from '@stint/shared';
 import type { ChecklistStatus } from '@stint/shared';
 import { afterAll, describe, expect, test } from 'vitest';
-import { selectRows } from '../db/rows.ts';
-import { createTestDatabase } from '../testing/create-test-database.ts';
-import { createTestApp } from '../testing/test-app.ts';
-import type { Seed004Item, Seed004Task, Seed004TaskSummary } from '../tasks/seed-004-json.ts';
-import type { Person, RequestShape } from '../tasks/testing.ts';
-import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, signInCast, taskAction } from '../tasks/testing.ts';
+import { selectRows } from '../../db/rows.ts';
+import { createTestDatabase } from '../../testing/create-test-database.ts';
+import { createTestApp } from '../../testing/test-app.ts';
+import type { NumericChecklistItemJson, NumericTaskJson, NumericTaskSummaryJson } from './numeric-checklist-status-json.ts';
+import type { Person, RequestShape } from '../../tasks/testing.ts';
+import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, signInCast, taskAction } from '../../tasks/testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
@@ -21,8 +21,8 @@ const IN_PROGRESS = 2;
 const DONE = 3;
 const SKIPPED = 4;
 
-async function getTask(id: string, token = worker.token): Promise<Seed004Task> {
-  return expectStatus<Seed004Task>(await t.request('GET', `/api/tasks/${id}`, { token }), 200);
+async function getTask(id: string, token = worker.token): Promise<NumericTaskJson> {
+  return expectStatus<NumericTaskJson>(await t.request('GET', `/api/tasks/${id}`, { token }), 200);
 }
 
 /** A task with items of these statuses, added in order by the supervisor. */
@@ -38,22 +38,22 @@ function refused(method: string, path: string, options: RequestShape, status: nu
   return expectRefused(t, db.sql, { method, path, ...options }, status, code);
 }
 
-describe('seed 004 test cases through HTTP', () => {
-  test('test case 1: empty checklist → derived_status = status (manual status)', async () => {
+describe('the checklist decides the task status', () => {
+  test('empty checklist → derived_status = status (manual status)', async () => {
     const task = await createTask(t, supervisor.token);
     expect(await getTask(task.id)).toEqual({ task_id: task.id, title: task.title, status: PLANNED, derived_status: PLANNED, is_atomic: true, checklist: [] });
-    const patched = expectStatus<Seed004Task>(await t.request('PATCH', `/api/tasks/${task.id}`, { token: supervisor.token, body: { status: DONE } }), 200);
+    const patched = expectStatus<NumericTaskJson>(await t.request('PATCH', `/api/tasks/${task.id}`, { token: supervisor.token, body: { status: DONE } }), 200);
     expect(patched).toMatchObject({ status: DONE, derived_status: DONE, is_atomic: true });
   });
 
   test.each([
-    ['test case 2: all planned', [PLANNED, PLANNED, PLANNED], PLANNED],
-    ['test case 3: one in progress', [IN_PROGRESS, PLANNED, PLANNED], IN_PROGRESS],
-    ['test case 4: partial progress', [DONE, PLANNED, PLANNED], IN_PROGRESS],
-    ['test case 5: all done', [DONE, DONE, DONE], DONE],
-    ['test case 6: done + skipped', [DONE, DONE, SKIPPED], DONE],
-    ['test case 7: all skipped', [SKIPPED, SKIPPED, SKIPPED], SKIPPED],
-    ['test case 8: mixed states, in progress wins', [IN_PROGRESS, DONE, SKIPPED], IN_PROGRESS],
+    ['all planned', [PLANNED, PLANNED, PLANNED], PLANNED],
+    ['one in progress', [IN_PROGRESS, PLANNED, PLANNED], IN_PROGRESS],
+    ['partial progress', [DONE, PLANNED, PLANNED], IN_PROGRESS],
+    ['all done', [DONE, DONE, DONE], DONE],
+    ['done + skipped', [DONE, DONE, SKIPPED], DONE],
+    ['all skipped', [SKIPPED, SKIPPED, SKIPPED], SKIPPED],
+    ['mixed states, in progress wins', [IN_PROGRESS, DONE, SKIPPED], IN_PROGRESS],
   ] as const)('%s → derived_status %i', async (_name, statuses, expected) => {
     const { id, itemIds } = await taskWithItems(statuses);
     expect(await getTask(id)).toEqual({
@@ -67,7 +67,7 @@ describe('seed 004 test cases through HTTP', () => {
     });
   });
 
-  test('test case 9: updating a checklist item updates derived_status (planned → in progress)', async () => {
+  test('updating a checklist item updates derived_status (planned → in progress)', async () => {
     const { id, itemIds } = await taskWithItems([PLANNED, PLANNED]);
     expect((await getTask(id)).derived_status).toBe(PLANNED);
     const res = await t.request('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: worker.token, body: { status: IN_PROGRESS } });
@@ -75,7 +75,7 @@ describe('seed 004 test cases through HTTP', () => {
     expect(await getTask(id)).toMatchObject({ status: IN_PROGRESS, derived_status: IN_PROGRESS });
   });
 
-  test('test case 10: deleting a checklist item updates derived_status (in progress → planned)', async () => {
+  test('deleting a checklist item updates derived_status (in progress → planned)', async () => {
     const { id, itemIds } = await taskWithItems([IN_PROGRESS, PLANNED]);
     expect((await getTask(id)).derived_status).toBe(IN_PROGRESS);
     const res = await t.request('DELETE', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token });
@@ -83,7 +83,7 @@ describe('seed 004 test cases through HTTP', () => {
     expect(await getTask(id)).toMatchObject({ status: PLANNED, derived_status: PLANNED, checklist: [{ checklist_item_id: itemIds[1] }] });
   });
 
-  test('test case 11: PATCH status on a task with 2 checklist items → 400 with the seed\'s message, nothing changed', async () => {
+  test('PATCH status on a task with 2 checklist items → 400 STATUS_DERIVED with its fixed message, nothing changed', async () => {
     const { id } = await taskWithItems([PLANNED, PLANNED]);
     const res = await refused('PATCH', `/api/tasks/${id}`, { token: supervisor.token, body: { status: DONE } }, 400, 'STATUS_DERIVED');
     expect(errorOf(res).message).toBe(STATUS_DERIVED_MESSAGE);
@@ -91,14 +91,14 @@ describe('seed 004 test cases through HTTP', () => {
   });
 });
 
-describe('seed 004 edge cases', () => {
-  test('edge case 3: a task created done takes PLANNED once a planned item is added', async () => {
+describe('checklist edge cases', () => {
+  test('a task created done takes PLANNED once a planned item is added', async () => {
     const task = await createTask(t, supervisor.token, { status: 'done' });
     await addItem(t, supervisor.token, task.id, PLANNED);
     expect(await getTask(task.id)).toMatchObject({ status: PLANNED, derived_status: PLANNED, is_atomic: false });
   });
 
-  test('edge case 4: with every item deleted the task is atomic again and keeps its status', async () => {
+  test('with every item deleted the task is atomic again and keeps its status', async () => {
     const { id, itemIds } = await taskWithItems([DONE, DONE]);
     for (const itemId of itemIds) expect((await t.request('DELETE', `/api/checklist-items/${itemId}`, { token: supervisor.token })).status).toBe(204);
     expect(await getTask(id)).toMatchObject({ status: DONE, derived_status: DONE, is_atomic: true, checklist: [] });
@@ -141,8 +141,8 @@ describe('GET /api/tasks/:id', () => {
 });
 
 describe('GET /api/tasks/by-user/:userId', () => {
-  async function listFor(userId: string, token: string): Promise<Seed004TaskSummary[]> {
-    return expectStatus<{ items: Seed004TaskSummary[] }>(await t.request('GET', `/api/tasks/by-user/${userId}`, { token }), 200).items;
+  async function listFor(userId: string, token: string): Promise<NumericTaskSummaryJson[]> {
+    return expectStatus<{ items: NumericTaskSummaryJson[] }>(await t.request('GET', `/api/tasks/by-user/${userId}`, { token }), 200).items;
   }
 
   test('lists exactly the tasks claimed by the user, with numeric and derived status', async () => {
@@ -198,11 +198,11 @@ describe('PATCH /api/tasks/:id', () => {
   ] as const)('status %i on an atomic todo task → 200 and the task becomes %s', async (status, taskStatus) => {
     const task = await createTask(t, supervisor.token);
     const res = await t.request('PATCH', `/api/tasks/${task.id}`, { token: worker.token, body: { status } });
-    expect(expectStatus<Seed004Task>(res, 200)).toEqual({ task_id: task.id, title: task.title, status, derived_status: status, is_atomic: true, checklist: [] });
+    expect(expectStatus<NumericTaskJson>(res, 200)).toEqual({ task_id: task.id, title: task.title, status, derived_status: status, is_atomic: true, checklist: [] });
     expect((await selectRows(db.sql, 'tasks', { id: task.id }))[0]?.status).toBe(taskStatus);
   });
 
-  test('status 2 picks an unclaimed task up for the caller, opening a session (seed 000 semantics)', async () => {
+  test('status 2 picks an unclaimed task up for the caller, opening a session (as PUT /tasks/:id does)', async () => {
     const task = await createTask(t, supervisor.token);
     await t.request('PATCH', `/api/tasks/${task.id}`, { token: worker.token, body: { status: IN_PROGRESS } });
     expect((await selectRows(db.sql, 'tasks', { id: task.id }))[0]?.claimed_by).toBe(worker.user.id);
@@ -213,7 +213,7 @@ describe('PATCH /api/tasks/:id', () => {
     const task = await createTask(t, supervisor.token, { status: 'on-hold' });
     const before = await dumpTaskTables(db.sql);
     const res = await t.request('PATCH', `/api/tasks/${task.id}`, { token: worker.token, body: { status: IN_PROGRESS } });
-    expect(expectStatus<Seed004Task>(res, 200).status).toBe(IN_PROGRESS);
+    expect(expectStatus<NumericTaskJson>(res, 200).status).toBe(IN_PROGRESS);
     expect(await dumpTaskTables(db.sql)).toEqual(before);
   });
 
@@ -250,7 +250,7 @@ describe('PATCH /api/tasks/:id', () => {
   test.each(ROLE_NAMES)('a %s sets the status of an unclaimed atomic task', async (role) => {
     const task = await createTask(t, supervisor.token);
     const res = await t.request('PATCH', `/api/tasks/${task.id}`, { token: ROLES[role].token, body: { status: SKIPPED } });
-    expect(expectStatus<Seed004Task>(res, 200).status).toBe(SKIPPED);
+    expect(expectStatus<NumericTaskJson>(res, 200).status).toBe(SKIPPED);
   });
 
   test('no token → 401, nothing changed', async () => {
@@ -271,7 +271,7 @@ describe('POST /api/checklist-items', () => {
   test('without an id the server names the item', async () => {
     const task = await createTask(t, supervisor.token);
     const res = await t.request('POST', '/api/checklist-items', { token: worker.token, body: { task_id: task.id, title: 'X', status: DONE } });
-    const item = expectStatus<Seed004Item>(res, 201);
+    const item = expectStatus<NumericChecklistItemJson>(res, 201);
     expect(item.checklist_item_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(item.status).toBe(DONE);
   });
@@ -346,14 +346,14 @@ describe('PATCH /api/checklist-items/:id', () => {
   test('a title change → 200 item; the derived status stays', async () => {
     const { id, itemIds } = await taskWithItems([DONE]);
     const res = await t.request('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token, body: { title: 'Renamed' } });
-    expect(expectStatus<Seed004Item>(res, 200)).toMatchObject({ title: 'Renamed', status: DONE });
+    expect(expectStatus<NumericChecklistItemJson>(res, 200)).toMatchObject({ title: 'Renamed', status: DONE });
     expect((await getTask(id)).derived_status).toBe(DONE);
   });
 
   test('status and title together', async () => {
     const { id, itemIds } = await taskWithItems([PLANNED]);
     const res = await t.request('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: supervisor.token, body: { status: SKIPPED, title: 'Not needed' } });
-    expect(expectStatus<Seed004Item>(res, 200)).toMatchObject({ title: 'Not needed', status: SKIPPED });
+    expect(expectStatus<NumericChecklistItemJson>(res, 200)).toMatchObject({ title: 'Not needed', status: SKIPPED });
     expect((await getTask(id)).derived_status).toBe(SKIPPED);
   });
 
@@ -395,7 +395,7 @@ describe('PATCH /api/checklist-items/:id', () => {
   test.each(ROLE_NAMES)('a %s renames an item of an unclaimed task', async (role) => {
     const { itemIds } = await taskWithItems([PLANNED]);
     const res = await t.request('PATCH', `/api/checklist-items/${itemIds[0]}`, { token: ROLES[role].token, body: { title: `By ${role}` } });
-    expect(expectStatus<Seed004Item>(res, 200).title).toBe(`By ${role}`);
+    expect(expectStatus<NumericChecklistItemJson>(res, 200).title).toBe(`By ${role}`);
   });
 
   test('no token → 401, nothing changed', async () => {

@@ -1,15 +1,15 @@
-// Seed 002 (scheduled session auto status), statement by statement, through HTTP.
+// The booking status flow (API.md "Seed 002"), statement by statement, through HTTP.
 import { HOUR, MINUTE } from '@stint/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { BookingJson } from '../bookings/booking-json.ts';
-import { createTestDatabase } from '../testing/create-test-database.ts';
-import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
-import type { TestResponse } from '../testing/test-app.ts';
+import type { BookingJson } from '../../bookings/booking-json.ts';
+import { createTestDatabase } from '../../testing/create-test-database.ts';
+import { TEST_EPOCH, createTestApp } from '../../testing/test-app.ts';
+import type { TestResponse } from '../../testing/test-app.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
 
-const CRON_SECRET = 'seed-002-cron-secret-0123456789';
+const CRON_SECRET = 'booking-flow-cron-secret-0123456789';
 const t = createTestApp(db, { env: { CRON_SECRET } });
 const START = TEST_EPOCH + HOUR;
 const END = START + HOUR;
@@ -61,8 +61,8 @@ async function manual(action: 'start' | 'complete', id: string, token: string): 
   return (res.body as { data: BookingJson }).data;
 }
 
-describe('seed 002 §1 session status flow', () => {
-  test('SCHEDULED: session is booked and waiting to start', async () => {
+describe('a booking moves SCHEDULED → ONGOING → COMPLETED', () => {
+  test('SCHEDULED: the booking is made and waiting to start', async () => {
     expect(await book('b1')).toEqual({
       id: 'b1',
       mentor_id: mentor.id,
@@ -89,7 +89,7 @@ describe('seed 002 §1 session status flow', () => {
     expect(await get('b1')).toMatchObject({ status: 'ONGOING', isDelayed: true, started_at: null, completed_at: null });
   });
 
-  test('ONGOING → COMPLETED automatically only for sessions that were manually started on time (not delayed)', async () => {
+  test('ONGOING → COMPLETED automatically only for bookings that were started by hand on time (not delayed)', async () => {
     await book('b1');
     t.clock.set(START - 5 * MINUTE);
     expect(await manual('start', 'b1', mentor.token)).toMatchObject({ status: 'ONGOING', isDelayed: false, started_at: iso(START - 5 * MINUTE) });
@@ -126,8 +126,8 @@ describe('seed 002 §1 session status flow', () => {
   });
 });
 
-describe('seed 002 §3 status update logic', () => {
-  test('delayed sessions: start time ≤ current time and status SCHEDULED → ONGOING, isDelayed true', async () => {
+describe('what the sweep changes', () => {
+  test('delayed bookings: start time ≤ current time and status SCHEDULED → ONGOING, isDelayed true', async () => {
     await book('due', START, END);
     await book('future', START + HOUR, END + HOUR);
     t.clock.set(START + MINUTE);
@@ -135,7 +135,7 @@ describe('seed 002 §3 status update logic', () => {
     expect(await get('future')).toMatchObject({ status: 'SCHEDULED', isDelayed: false });
   });
 
-  test('completing sessions: end time ≤ current time, status ONGOING and NOT delayed', async () => {
+  test('completing bookings: end time ≤ current time, status ONGOING and NOT delayed', async () => {
     await book('on-time');
     await book('late');
     t.clock.set(START - MINUTE);
@@ -151,7 +151,7 @@ describe('seed 002 §3 status update logic', () => {
     expect(await get('late')).toMatchObject({ status: 'ONGOING', isDelayed: true });
   });
 
-  test('delayed session behaviour: no automatic completion when the end time passes; mentor or student completes it', async () => {
+  test('a delayed booking: no automatic completion when the end time passes; mentor or student completes it', async () => {
     await book('by-mentor');
     await book('by-student');
     t.clock.set(START + MINUTE);
@@ -164,8 +164,8 @@ describe('seed 002 §3 status update logic', () => {
   });
 });
 
-describe('seed 002 manual session management', () => {
-  test('POST /api/sessions/{sessionId}/start prevents the session from being marked as delayed', async () => {
+describe('starting and completing a booking by hand', () => {
+  test('POST /api/sessions/{sessionId}/start prevents the booking from being marked as delayed', async () => {
     await book('b1');
     t.clock.set(START - 2 * MINUTE);
     await manual('start', 'b1', student.token);
@@ -182,7 +182,7 @@ describe('seed 002 manual session management', () => {
     expect(await get('b1')).toMatchObject({ isDelayed: false });
   });
 
-  test('POST /api/sessions/{sessionId}/complete manually completes any ongoing session, including delayed ones', async () => {
+  test('POST /api/sessions/{sessionId}/complete completes any ongoing booking by hand, including delayed ones', async () => {
     await book('started');
     await book('delayed');
     t.clock.set(START - MINUTE);
@@ -194,7 +194,7 @@ describe('seed 002 manual session management', () => {
     expect(await manual('complete', 'delayed', student.token)).toMatchObject({ status: 'COMPLETED', isDelayed: true, completed_at: iso(START + 30 * MINUTE) });
   });
 
-  test('session status indicators: each (status, isDelayed) pair behaves as the seed lists', async () => {
+  test('status indicators: each (status, isDelayed) pair behaves as API.md lists', async () => {
     await book('scheduled', START + 10 * HOUR, END + 10 * HOUR); // SCHEDULED: will auto-delay later
     await book('on-time'); // ONGOING + isDelayed false: will auto-complete
     await book('delayed'); // ONGOING + isDelayed true: requires manual completion
@@ -217,7 +217,7 @@ describe('seed 002 manual session management', () => {
   });
 });
 
-describe('seed 002 §2 automatic updates', () => {
+describe('the sweep runs from either trigger', () => {
   test.each(['GET', 'POST'])('client-side: %s /api/admin/update-session-status runs the same sweep for any signed-in user', async (method) => {
     await book('b1');
     t.clock.set(START);

@@ -1,5 +1,5 @@
 /**
- * A procedure run on the wire, under seed 001's name "session":
+ * A procedure run on the wire (API.md calls it a "session"):
  *
  *   {id, sop_id, sop_version, worker_id, status, current_step_id,
  *    started_at, paused_at, completed_at, locked, locked_by, locked_at,
@@ -11,17 +11,17 @@
  * Built from shared's `runView`, so the current and next step and the
  * progress counts are the rules' own. `sop` is the pinned version (its title
  * as of that version); `sop.tasks` (the whole procedure) is sent for one
- * session and left out of lists, which carry basic info only.
+ * run and left out of lists, which carry basic info only.
  */
 import { z } from '@hono/zod-openapi';
 import { CheckResult, RunStatus, runView, toIso } from '@stint/shared';
 import type { PlacedStep, RunSnapshot } from '@stint/shared';
-import { IsoTimeSchema, isoOrNull } from '../http/schemas.ts';
+import { IsoTimeSchema, isoOrNull } from '../http/wire-times.ts';
 import { SopTaskJsonSchema } from './sop-json.ts';
 
 export const RunStatusSchema = z.enum([RunStatus.inProgress, RunStatus.paused, RunStatus.completed]);
 
-export const SessionStepJsonSchema = z
+export const RunStepJsonSchema = z
   .object({
     id: z.string(),
     title: z.string(),
@@ -30,7 +30,7 @@ export const SessionStepJsonSchema = z
     position: z.number().int(),
     task: z.object({ id: z.string(), title: z.string() }),
   })
-  .openapi('SessionStep');
+  .openapi('RunStep');
 
 export const SafetyCheckJsonSchema = z
   .object({
@@ -43,7 +43,7 @@ export const SafetyCheckJsonSchema = z
   })
   .openapi('SafetyCheck');
 
-export const SessionJsonSchema = z
+export const RunJsonSchema = z
   .object({
     id: z.string(),
     sop_id: z.string(),
@@ -60,8 +60,8 @@ export const SessionJsonSchema = z
     updated_at: IsoTimeSchema,
     sop: z.object({ id: z.string(), title: z.string(), version: z.number().int(), tasks: z.array(SopTaskJsonSchema).optional() }),
     checks: z.array(SafetyCheckJsonSchema),
-    current_step: SessionStepJsonSchema.nullable(),
-    next_step: SessionStepJsonSchema.nullable(),
+    current_step: RunStepJsonSchema.nullable(),
+    next_step: RunStepJsonSchema.nullable(),
     progress: z.object({
       total_steps: z.number().int(),
       passed_steps: z.number().int(),
@@ -69,10 +69,10 @@ export const SessionJsonSchema = z
       current_position: z.number().int().nullable(),
     }),
   })
-  .openapi('Session');
-export type SessionJson = z.infer<typeof SessionJsonSchema>;
+  .openapi('ProcedureRun');
+export type RunJson = z.infer<typeof RunJsonSchema>;
 
-export function sessionJson({ run, version, checks }: RunSnapshot, options: { readonly withSopTasks: boolean }): SessionJson {
+export function runJson({ run, version, checks }: RunSnapshot, options: { readonly withSopTasks: boolean }): RunJson {
   const view = runView(run, version, checks);
   return {
     id: run.id,
@@ -110,7 +110,7 @@ export function sessionJson({ run, version, checks }: RunSnapshot, options: { re
   };
 }
 
-function stepJson(placed: PlacedStep | null): SessionJson['current_step'] {
+function stepJson(placed: PlacedStep | null): RunJson['current_step'] {
   if (placed === null) return null;
   const { step, task, index } = placed;
   return { id: step.id, title: step.title, requires_check: step.requires_check, position: index + 1, task: { id: task.id, title: task.title } };

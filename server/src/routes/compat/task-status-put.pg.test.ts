@@ -1,11 +1,11 @@
 import { STATUS_DERIVED_MESSAGE, toIso } from '@stint/shared';
 import { afterAll, describe, expect, test } from 'vitest';
-import { selectRows } from '../db/rows.ts';
-import { createTestDatabase } from '../testing/create-test-database.ts';
-import { createTestApp } from '../testing/test-app.ts';
-import type { Seed000TaskJson } from '../tasks/seed-000-json.ts';
-import type { RequestShape } from '../tasks/testing.ts';
-import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, signInCast, taskAction } from '../tasks/testing.ts';
+import { selectRows } from '../../db/rows.ts';
+import { createTestDatabase } from '../../testing/create-test-database.ts';
+import { createTestApp } from '../../testing/test-app.ts';
+import type { TaskWithSessionsJson } from './task-with-sessions-json.ts';
+import type { RequestShape } from '../../tasks/testing.ts';
+import { addItem, createTask, dumpTaskTables, errorOf, expectRefused, expectStatus, signInCast, taskAction } from '../../tasks/testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
@@ -17,8 +17,8 @@ const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const now = (): string => toIso(t.clock());
 
-async function put(id: string, body: unknown, token = worker.token): Promise<Seed000TaskJson> {
-  return expectStatus<Seed000TaskJson>(await t.request('PUT', `/tasks/${id}`, { token, body }), 200);
+async function put(id: string, body: unknown, token = worker.token): Promise<TaskWithSessionsJson> {
+  return expectStatus<TaskWithSessionsJson>(await t.request('PUT', `/tasks/${id}`, { token, body }), 200);
 }
 
 async function openSessions(taskId: string) {
@@ -30,7 +30,7 @@ function refused(path: string, options: RequestShape, status: number, code: stri
   return expectRefused(t, db.sql, { method: 'PUT', path, ...options }, status, code);
 }
 
-describe('seed 000: B. transition to in-progress (pick up / resume)', () => {
+describe('PUT /tasks/:id to in-progress picks the task up or resumes it', () => {
   test('todo → in-progress creates a session, sets task_assigned_date and answers the full task', async () => {
     const task = await createTask(t, supervisor.token);
     t.clock.advance(60_000);
@@ -124,7 +124,7 @@ describe('seed 000: B. transition to in-progress (pick up / resume)', () => {
   });
 });
 
-describe('seed 000: A. transition to on-hold or done', () => {
+describe('PUT /tasks/:id to on-hold or done closes the open session', () => {
   test.each(['on-hold', 'done'] as const)('in-progress → %s closes the session at server time and adds its duration to time_spent', async (status) => {
     const task = await createTask(t, supervisor.token);
     const start = now();
@@ -164,7 +164,7 @@ describe('seed 000: A. transition to on-hold or done', () => {
   });
 });
 
-describe('seed 000: payload compatibility', () => {
+describe('PUT /tasks/:id takes what old frontends send', () => {
   test('task_sessions sent by an old frontend is accepted and ignored: the server closes its own session at its own time', async () => {
     const task = await createTask(t, supervisor.token);
     const start = now();
@@ -206,7 +206,7 @@ describe('seed 000: payload compatibility', () => {
   });
 });
 
-describe('seed 000: errors', () => {
+describe('PUT /tasks/:id refusals change nothing', () => {
   test('a body id other than the path id → 400 INVALID_INPUT, nothing changed', async () => {
     const task = await createTask(t, supervisor.token);
     const other = await createTask(t, supervisor.token);
@@ -245,7 +245,7 @@ describe('seed 000: errors', () => {
   });
 });
 
-describe('seed 000: auth', () => {
+describe('who may PUT /tasks/:id', () => {
   test.each(Object.keys(ROLES) as (keyof typeof ROLES)[])('a %s may set the status of an unclaimed task', async (role) => {
     const task = await createTask(t, supervisor.token);
     const body = await put(task.id, { task_status: 'in-progress' }, ROLES[role].token);
@@ -261,6 +261,17 @@ describe('seed 000: auth', () => {
     expect(body).toMatchObject({ task_status: 'on-hold', time_spent: 12 });
     expect(await selectRows(db.sql, 'user_task_totals', { task_id: task.id })).toMatchObject([{ user_id: worker.user.id, accumulated_ms: 12_000 }]);
   });
+
+  test.each(['on-hold', 'done'] as const)(
+    'a worker putting %s on someone else\'s task that already has it → 409 CONFLICT_CLAIMED, nothing changed; its claimer gets the task back unchanged',
+    async (status) => {
+      const task = await createTask(t, supervisor.token);
+      await put(task.id, { task_status: 'in-progress' }, worker2.token);
+      const before = await put(task.id, { task_status: status }, worker2.token);
+      await refused(`/tasks/${task.id}`, { token: worker.token, body: { task_status: status } }, 409, 'CONFLICT_CLAIMED');
+      expect(await put(task.id, { task_status: status }, worker2.token)).toEqual(before);
+    },
+  );
 
   test.each([
     ['no token', {}],

@@ -1,11 +1,11 @@
 import { BookingStatus, HOUR, put } from '@stint/shared';
 import type { BookingRow } from '@stint/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { applyEffects } from '../db/apply-effects.ts';
-import { selectRows } from '../db/rows.ts';
-import { createTestDatabase } from '../testing/create-test-database.ts';
-import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
-import { insertUser } from '../users/users.ts';
+import { applyEffects } from '../../db/apply-effects.ts';
+import { selectRows } from '../../db/rows.ts';
+import { createTestDatabase } from '../../testing/create-test-database.ts';
+import { TEST_EPOCH, createTestApp } from '../../testing/test-app.ts';
+import { insertUser } from '../../users/users.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());
@@ -45,7 +45,7 @@ async function unchanged(): Promise<void> {
 }
 
 describe('cron route authentication (Authorization: Bearer $CRON_SECRET)', () => {
-  test.each(['GET', 'POST'])('%s with the right secret → 200 and the seed body, no envelope', async (method) => {
+  test.each(['GET', 'POST'])('%s with the right secret → 200 and the sweep report, no envelope', async (method) => {
     const res = await t.request(method, CRON, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ started: 1, completed: 0, updates: [{ id: 'due', from: 'SCHEDULED', to: 'ONGOING', is_delayed: true }] });

@@ -1,12 +1,12 @@
 /**
- * Test helpers for seed 001 route tests: SOPs and sessions made through the
- * HTTP API (so fixtures take the same path as users), and a fingerprint of
- * every seed 001 table to prove a refused request changed nothing.
+ * Test helpers for the SOP and procedure-run routes: SOPs and runs made
+ * through the HTTP API (so fixtures take the same path as users), and a
+ * fingerprint of their tables to prove a refused request changed nothing.
  */
 import { expect } from 'vitest';
 import type { Sql } from '../db/sql.ts';
 import type { TestApp, TestResponse } from '../testing/test-app.ts';
-import type { SessionJson } from './session-json.ts';
+import type { RunJson } from './run-json.ts';
 import type { SopJson } from './sop-json.ts';
 
 /** Two tasks, three steps: crossing a task boundary is part of every run. */
@@ -37,31 +37,31 @@ export async function createConfirmedSop(t: TestApp, token: string, options: Sop
   return dataOf<SopJson>(await t.request('POST', `/api/v1/sops/${sop.id}/confirm`, { token }));
 }
 
-export async function startSession(t: TestApp, token: string, sopId: string, id?: string): Promise<SessionJson> {
+export async function startRun(t: TestApp, token: string, sopId: string, id?: string): Promise<RunJson> {
   const body = { sop_id: sopId, ...(id === undefined ? {} : { id }) };
-  return dataOf<SessionJson>(await t.request('POST', '/api/v1/sessions', { token, body }), 201);
+  return dataOf<RunJson>(await t.request('POST', '/api/v1/sessions', { token, body }), 201);
 }
 
-export async function check(t: TestApp, token: string, sessionId: string, stepId: string, result: 'passed' | 'failed' = 'passed'): Promise<SessionJson> {
-  return dataOf<SessionJson>(await t.request('POST', `/api/v1/sessions/${sessionId}/checks`, { token, body: { step_id: stepId, result } }));
+export async function check(t: TestApp, token: string, runId: string, stepId: string, result: 'passed' | 'failed' = 'passed'): Promise<RunJson> {
+  return dataOf<RunJson>(await t.request('POST', `/api/v1/sessions/${runId}/checks`, { token, body: { step_id: stepId, result } }));
 }
 
-/** Passes every remaining step, so the session completes. */
-export async function passAll(t: TestApp, token: string, session: SessionJson): Promise<SessionJson> {
-  let current = session;
+/** Passes every remaining step, so the run completes. */
+export async function passAll(t: TestApp, token: string, run: RunJson): Promise<RunJson> {
+  let current = run;
   while (current.current_step !== null) current = await check(t, token, current.id, current.current_step.id);
   return current;
 }
 
-export async function approve(t: TestApp, token: string, sessionId: string): Promise<SessionJson> {
-  return dataOf<SessionJson>(await t.request('POST', `/api/v1/sessions/${sessionId}/approve`, { token }));
+export async function approve(t: TestApp, token: string, runId: string): Promise<RunJson> {
+  return dataOf<RunJson>(await t.request('POST', `/api/v1/sessions/${runId}/approve`, { token }));
 }
 
-const SEED_001_TABLES = ['sops', 'sop_versions', 'procedure_runs', 'safety_checks', 'audit_log'] as const;
-export type Seed001Table = (typeof SEED_001_TABLES)[number];
+const RUN_TABLES = ['sops', 'sop_versions', 'procedure_runs', 'safety_checks', 'audit_log'] as const;
+export type RunTable = (typeof RUN_TABLES)[number];
 
-/** Every row of the seed 001 tables (text form), to compare before and after a refused request. */
-export async function fingerprint(sql: Sql, tables: readonly Seed001Table[] = SEED_001_TABLES): Promise<Record<string, string[]>> {
+/** Every row of the SOP and run tables (text form), to compare before and after a refused request. */
+export async function fingerprint(sql: Sql, tables: readonly RunTable[] = RUN_TABLES): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of tables) {
     const rows = await sql.unsafe<{ row: string }[]>(`SELECT t::text AS row FROM ${table} t ORDER BY 1`);
@@ -70,13 +70,13 @@ export async function fingerprint(sql: Sql, tables: readonly Seed001Table[] = SE
   return out;
 }
 
-/** Asserts a request was refused with a 4xx (never 5xx) code and changed no seed 001 row. */
+/** Asserts a request was refused with a 4xx (never 5xx) code and changed no SOP or run row. */
 export async function expectRefusedUnchanged(
   sql: Sql,
   send: () => Promise<TestResponse>,
   status: number,
   code: string,
-  tables?: readonly Seed001Table[],
+  tables?: readonly RunTable[],
 ): Promise<TestResponse> {
   const before = await fingerprint(sql, tables);
   const res = await send();
