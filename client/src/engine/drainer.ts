@@ -21,7 +21,7 @@
  *     nothing. The server keeps its outcome, and whoever drains next gets it
  *     again by resending the same intent ids.
  */
-import { toIso } from '@stint/shared';
+import { toIso, unreachable } from '@stint/shared';
 import type { Millis, PushResponse } from '@stint/shared';
 import { backoffDelay } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
@@ -240,8 +240,4 @@ export function createDrainer(options: DrainerOptions): Drainer {
       return halted;
     },
   };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled drain trigger: ${String(value)}`);
 }

@@ -28,7 +28,7 @@
  *     extend (DESIGN §3.1); a work session intent comes with its task, the
  *     session and the task's next session after it (the extension's bound).
  */
-import { intentTarget, lastEventAt, snapshotOf, stateFrom } from '@stint/shared';
+import { intentTarget, lastEventAt, snapshotOf, stateFrom, unreachable } from '@stint/shared';
 import type { Actor, Intent, Millis, State, StateRows } from '@stint/shared';
 import { readRows, selectRow, selectRows } from '../db/rows.ts';
 import { toDate } from '../db/sql.ts';
@@ -145,8 +145,4 @@ function latest(a: Millis | null, b: Millis | null): Millis | null {
 
 function empty(): LoadedState {
   return { state: stateFrom({}), previousEventAt: null };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled aggregate: ${String(value)}`);
 }

@@ -25,6 +25,7 @@ import { err, ok } from '../result.ts';
 import { BookingStatus } from '../rows.ts';
 import type { BookingRow } from '../rows.ts';
 import type { Millis } from '../time.ts';
+import { unreachable } from '../unreachable.ts';
 
 export interface CreateBookingArgs {
   readonly id: string;
@@ -142,8 +143,4 @@ function invalidState(b: BookingRow, action: string) {
     booking_id: b.id,
     status: b.status,
   });
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

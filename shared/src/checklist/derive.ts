@@ -7,6 +7,7 @@
  */
 import { ChecklistStatus, TaskStatus } from '../rows.ts';
 import type { ChecklistItemRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 
 /** Seed 004's numeric view of a task status: backlog/todo → 1, in-progress/on-hold → 2, done → 3, skipped → 4. */
 export function numericStatus(status: TaskStatus): ChecklistStatus {
@@ -90,8 +91,4 @@ export function isAtomic(items: readonly Pick<ChecklistItemRow, 'deleted_at'>[])
 export function displayedStatus(status: TaskStatus, items: readonly ChecklistItemRow[]): ChecklistStatus {
   const live = liveItems(items);
   return live.length === 0 ? numericStatus(status) : deriveTaskStatus(live);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

@@ -35,6 +35,7 @@ import { runTaskOp } from '../tasks/task-ops.ts';
 import { snapshotOf } from '../tasks/task-snapshot.ts';
 import type { TaskSnapshot } from '../tasks/task-snapshot.ts';
 import type { Intent } from './intent.ts';
+import { unreachable } from '../unreachable.ts';
 
 export function applyIntent(state: State, intent: Intent, ctx: RuleContext): Result<Effect[]> {
   switch (intent.kind) {
@@ -209,8 +210,4 @@ function withSop(state: State, sopId: string, rule: (sop: SopRow, latest: SopVer
 function withBooking(state: State, bookingId: string, rule: (booking: BookingRow) => Result<Effect[]>): Result<Effect[]> {
   const booking = state.bookings.get(bookingId);
   return booking === undefined ? err(domainError('NOT_FOUND', `Booking ${bookingId} not found.`, { booking_id: bookingId })) : rule(booking);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled intent: ${JSON.stringify(value)}`);
 }

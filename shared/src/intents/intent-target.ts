@@ -11,6 +11,7 @@
  *    task created by an earlier, rejected intent.
  */
 import type { Intent } from './intent.ts';
+import { unreachable } from '../unreachable.ts';
 
 export const Aggregate = { task: 'task', workSession: 'work_session', checklistItem: 'checklist_item', run: 'run', sop: 'sop', booking: 'booking' } as const;
 export type Aggregate = (typeof Aggregate)[keyof typeof Aggregate];
@@ -80,8 +81,4 @@ export function aggregateKey(ref: AggregateRef): string {
 export function sharesAggregate(a: Intent, b: Intent): boolean {
   const keys = new Set(intentRefs(a).map(aggregateKey));
   return intentRefs(b).some((ref) => keys.has(aggregateKey(ref)));
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(value)}`);
 }

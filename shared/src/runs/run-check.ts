@@ -18,6 +18,7 @@ import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { CheckResult, RunStatus } from '../rows.ts';
 import type { SafetyCheckRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 import { runAccess, withOverrideAudit } from './run-guard.ts';
 import type { OverrideArgs } from './run-guard.ts';
 import { completionEffects, invalidState } from './run-lifecycle.ts';
@@ -83,8 +84,4 @@ export function recordCheck(snap: RunSnapshot, args: RecordCheckArgs, ctx: RuleC
   };
   const result = effects();
   return result.ok ? ok(withOverrideAudit(access.value, 'run.check', run, result.value, ctx)) : result;
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

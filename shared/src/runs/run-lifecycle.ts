@@ -21,6 +21,7 @@ import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { RunStatus } from '../rows.ts';
 import type { ProcedureRunRow, SafetyCheckRow, SopVersionRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 import { auditRow, changedFields, runAccess, withOverrideAudit } from './run-guard.ts';
 import type { OverrideArgs } from './run-guard.ts';
 
@@ -122,8 +123,4 @@ export function completionEffects(run: ProcedureRunRow, ctx: RuleContext): Effec
 
 export function invalidState(message: string) {
   return domainError('CONFLICT_INVALID_STATE', message);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

@@ -21,6 +21,7 @@ import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { RunStatus, SopStatus } from '../rows.ts';
 import type { ProcedureRunRow, SopRow, SopVersionRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 import { buildSopTasks, validTitle } from './sop-content.ts';
 import type { SopTaskInput } from './sop-content.ts';
 import { stepCount } from './steps.ts';
@@ -139,8 +140,4 @@ function checkWritable(sop: SopRow, latest: SopVersionRow, ctx: RuleContext): Re
 
 function forbidden<T>(): Result<T> {
   return err(domainError('FORBIDDEN', 'Only supervisors and admins manage SOPs.'));
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

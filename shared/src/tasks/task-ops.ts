@@ -24,6 +24,7 @@ import { taskNotFound } from './task-errors.ts';
 import { snapshotOf } from './task-snapshot.ts';
 import { setTaskStatus } from './task-status.ts';
 import { heartbeatWork, pauseWork, startWork } from './work-session.ts';
+import { unreachable } from '../unreachable.ts';
 
 export type TaskOp =
   | { readonly kind: 'create'; readonly id: string; readonly title: string; readonly status?: TaskStatus }
@@ -66,8 +67,4 @@ export function runTaskOp(state: State, op: TaskOp, ctx: RuleContext): Result<Ef
     default:
       return unreachable(op);
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled task op: ${JSON.stringify(value)}`);
 }

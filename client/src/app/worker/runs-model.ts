@@ -9,7 +9,7 @@
  *     paused) first, then finished ones newest first.
  *  3. A run's phase is approved once it is locked, whatever its status.
  */
-import { RunStatus, newestConfirmedVersion, rowsOfTable, runSnapshotOf, runView, stepCount } from '@stint/shared';
+import { RunStatus, newestConfirmedVersion, rowsOfTable, runSnapshotOf, runView, stepCount, unreachable } from '@stint/shared';
 import type { Actor, Millis, ProcedureRunRow, State } from '@stint/shared';
 import { probeOf } from './rule-probe.ts';
 
@@ -101,8 +101,4 @@ export function runPhase(run: Pick<ProcedureRunRow, 'status' | 'locked'>): RunPh
 
 function activeFirst(run: RunSummary): number {
   return run.phase === 'in_progress' || run.phase === 'paused' ? 0 : 1;
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }
