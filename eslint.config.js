@@ -2,6 +2,14 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// One of each everywhere: no enums, one way to build a DomainError, one
+// `unreachable` (a local copy is any non-exported function of that name).
+const oneOfEach = [
+  { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of an enum (STYLE.md §4).' },
+  { selector: "NewExpression[callee.name='DomainError']", message: 'Build it with domainError(code, message, details).' },
+  { selector: ":not(ExportNamedDeclaration) > FunctionDeclaration[id.name='unreachable']", message: 'Import the one unreachable from @stint/shared.' },
+];
+
 // shared/ holds the rules every executor runs (server, local view, Zero). It
 // must stay pure: time and ids come in as arguments, never from the ambient
 // world. The compiler hides Node/DOM globals from it (tsconfig "types": []);
@@ -25,7 +33,7 @@ const purity = {
   'no-restricted-syntax': ['error',
     { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock; pass `now` in.' },
     { selector: "CallExpression[callee.name='Date']", message: 'Date() reads the clock; pass `now` in.' },
-    { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of an enum (STYLE.md §4).' },
+    ...oneOfEach,
   ],
   'no-restricted-globals': ['error', 'fetch', 'setTimeout', 'setInterval', 'queueMicrotask', 'process', 'window', 'document', 'localStorage', 'indexedDB'],
 };
@@ -39,7 +47,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of an enum (STYLE.md §4).' }],
+      'no-restricted-syntax': ['error', ...oneOfEach],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },

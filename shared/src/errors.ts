@@ -62,6 +62,7 @@ export class DomainError extends Error {
 }
 
 export function domainError(code: ErrorCode, message: string, details?: ErrorDetails): DomainError {
+  // eslint-disable-next-line no-restricted-syntax -- the one place a DomainError is constructed
   return new DomainError(code, message, details);
 }
 

@@ -14,7 +14,7 @@
  *     NOT_CONFIGURED to everyone; a missing or wrong secret is 401.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import type { MiddlewareHandler } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware.ts';
 import { SweepReportSchema, sweepReportJson } from '../bookings/booking-json.ts';
@@ -30,11 +30,11 @@ export const CRON_COMPLETE_SESSIONS_PATH = '/api/cron/complete-sessions';
 export const requireCronSecret: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.var.deps.config.CRON_SECRET;
   if (expected === undefined) {
-    throw new DomainError(ErrorCode.NOT_CONFIGURED, 'CRON_SECRET is not set on this server; the cron route is disabled');
+    throw domainError(ErrorCode.NOT_CONFIGURED, 'CRON_SECRET is not set on this server; the cron route is disabled');
   }
   const given = /^Bearer[ \t]+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
   if (given === undefined || !sameSecret(given, expected)) {
-    throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Missing or wrong cron secret (Authorization: Bearer <CRON_SECRET>)');
+    throw domainError(ErrorCode.UNAUTHENTICATED, 'Missing or wrong cron secret (Authorization: Bearer <CRON_SECRET>)');
   }
   await next();
 };

@@ -25,7 +25,7 @@
  * routes are optional (none, `{}` or an empty JSON body all mean no options).
  */
 import { randomUUID } from 'node:crypto';
-import { CheckResult, DomainError, ErrorCode, MAX_ID_LENGTH, MAX_NOTES_LENGTH, MAX_REASON_LENGTH, isSupervisor } from '@stint/shared';
+import { CheckResult, ErrorCode, MAX_ID_LENGTH, MAX_NOTES_LENGTH, MAX_REASON_LENGTH, domainError, isSupervisor } from '@stint/shared';
 import type { UserRow } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { Queryable } from '../db/sql.ts';
@@ -170,7 +170,7 @@ export function registerRunRoutes(app: Router, deps: AppDeps): void {
     const user = currentUser(c);
     const workerId = worker_id ?? user.id;
     if (workerId !== user.id && !isSupervisor(actorOf(user))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other workers' sessions.", { worker_id: workerId });
+      throw domainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other workers' sessions.", { worker_id: workerId });
     }
     const runs = await listRuns(sql, { workerId, status, limit, offset });
     return c.json({ data: runs.map((run) => sessionJson(run, { withSopTasks: false })) }, 200);
@@ -216,14 +216,14 @@ export function registerRunRoutes(app: Router, deps: AppDeps): void {
 
 async function mustFindSession(db: Queryable, id: string): Promise<SessionJson> {
   const found = await findRun(db, id);
-  if (found === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Work session ${id} not found.`, { session_id: id });
+  if (found === undefined) throw domainError(ErrorCode.NOT_FOUND, `Work session ${id} not found.`, { session_id: id });
   return sessionJson(found, { withSopTasks: true });
 }
 
 /** A run is read by its worker, supervisors and admins. */
 function mayRead(user: UserRow, session: SessionJson): void {
   if (session.worker_id !== user.id && !isSupervisor(actorOf(user))) {
-    throw new DomainError(ErrorCode.FORBIDDEN, 'Only the worker who started this work session, supervisors and admins may see it.');
+    throw domainError(ErrorCode.FORBIDDEN, 'Only the worker who started this work session, supervisors and admins may see it.');
   }
 }
 

@@ -17,7 +17,7 @@
  * (no {data} envelope; errors use the common error shape); see
  * tasks/seed-000-json.ts for session status and duration.
  */
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import { currentUser, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
@@ -52,7 +52,7 @@ export function registerSeed000Routes(app: Router, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     if (body.id !== undefined && body.id !== id) {
-      throw new DomainError(ErrorCode.INVALID_INPUT, 'The body id differs from the task id in the path', { path_id: id, body_id: body.id });
+      throw domainError(ErrorCode.INVALID_INPUT, 'The body id differs from the task id in the path', { path_id: id, body_id: body.id });
     }
     await runIntent(deps, currentUser(c), 'task.set_status', { task_id: id, status: body.task_status });
     const [{ task }, sessions] = await Promise.all([requireTaskBundle(deps.sql, id), taskSessions(deps.sql, id)]);

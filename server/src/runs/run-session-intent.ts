@@ -4,7 +4,7 @@
  * rules' details carry epoch-ms times (SESSION_LOCKED's `locked_at`), the
  * API sends ISO-8601 UTC.
  */
-import { DomainError, isDomainError } from '@stint/shared';
+import { domainError, isDomainError } from '@stint/shared';
 import type { IntentArgs, IntentKind, UserRow } from '@stint/shared';
 import type { AppDeps } from '../http/env.ts';
 import { runIntent } from '../intents/run-intent.ts';
@@ -20,7 +20,7 @@ export async function runSeedIntent<K extends IntentKind>(
   try {
     return await runIntent(deps, user, kind, args);
   } catch (error) {
-    if (isDomainError(error)) throw new DomainError(error.code, error.message, wireTimeDetails(error.details));
+    if (isDomainError(error)) throw domainError(error.code, error.message, wireTimeDetails(error.details));
     throw error;
   }
 }
