@@ -5,8 +5,8 @@
  * arbiter).
  *
  * Invariants:
- *  1. The rows loaded are exactly those `applyIntent` looks up for the kind
- *     (shared/src/intents/apply-intent.ts); nothing else is in the state.
+ *  1. The rows loaded are exactly those the kind's rule looks up (its
+ *     definition in shared/src/intents/*-intents.ts); nothing else is in the state.
  *  2. The aggregate root is locked FOR UPDATE before its children are read:
  *     a task row for task, work and checklist intents; the run row for run
  *     intents; the actor's user row for run.start (one active run per worker,

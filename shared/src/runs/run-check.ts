@@ -22,7 +22,7 @@ import { unreachable } from '../unreachable.ts';
 import { runAccess, withOverrideAudit } from './run-guard.ts';
 import type { OverrideArgs } from './run-guard.ts';
 import { completionEffects, invalidState } from './run-lifecycle.ts';
-import type { RunSnapshot } from './run-lifecycle.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
 import { stepAfter, stepById } from './steps.ts';
 
 export interface RecordCheckArgs extends OverrideArgs {

@@ -20,17 +20,11 @@ import { domainError } from '../errors.ts';
 import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { RunStatus } from '../rows.ts';
-import type { ProcedureRunRow, SafetyCheckRow, SopVersionRow } from '../rows.ts';
+import type { ProcedureRunRow } from '../rows.ts';
 import { unreachable } from '../unreachable.ts';
 import { auditRow, changedFields, runAccess, withOverrideAudit } from './run-guard.ts';
 import type { OverrideArgs } from './run-guard.ts';
-
-/** A run with the SOP version it is pinned to and its checks. */
-export interface RunSnapshot {
-  readonly run: ProcedureRunRow;
-  readonly version: SopVersionRow;
-  readonly checks: readonly SafetyCheckRow[];
-}
+import type { RunSnapshot } from './run-snapshot.ts';
 
 export interface ApproveRunArgs {
   readonly reason?: string | undefined;

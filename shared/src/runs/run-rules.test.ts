@@ -11,7 +11,7 @@ import { recordCheck } from './run-check.ts';
 import type { RecordCheckArgs } from './run-check.ts';
 import { lockedAttemptAudit } from './run-guard.ts';
 import { approveRun, completeRun, pauseRun, resumeRun } from './run-lifecycle.ts';
-import type { RunSnapshot } from './run-lifecycle.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
 import { checkRunInvariants } from './run-invariants.ts';
 import { startRun } from './run-start.ts';
 import { runView } from './run-view.ts';

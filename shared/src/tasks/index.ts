@@ -10,8 +10,6 @@ export { checkTaskInvariants, taskTablesOf } from './task-invariants.ts';
 export type { InvariantViolation, TaskInvariant, TaskTables } from './task-invariants.ts';
 export { moveTask, planMove, closeOpenSession, transitionTime, planEffects, lastEventAt, untouchedSinceSweep } from './task-lifecycle.ts';
 export type { TaskPlan } from './task-lifecycle.ts';
-export { runTaskOp } from './task-ops.ts';
-export type { TaskOp, TaskOpKind } from './task-ops.ts';
 export { snapshotOf, startedLater } from './task-snapshot.ts';
 export type { TaskSnapshot } from './task-snapshot.ts';
 export { setTaskStatus } from './task-status.ts';

@@ -165,7 +165,7 @@ describe('transition time (I5)', () => {
   test('a resume stamped before the previous pause starts at the pause, so sessions never overlap', () => {
     let state = stateFrom({ tasks: [taskRow({ id: 't1' })] });
     for (const [at, status] of [[10, 'in-progress'], [20, 'on-hold'], [5, 'in-progress']] as const) {
-      const next = step(state, { kind: 'set_status', task_id: 't1', status }, contextAt(T0 + at * MINUTE, worker, { idPrefix: `${at}-` }));
+      const next = step(state, { kind: 'task.set_status', args: { task_id: 't1', status } }, contextAt(T0 + at * MINUTE, worker, { idPrefix: `${at}-` }));
       expect(next.result.ok).toBe(true);
       state = next.state;
     }
