@@ -10,19 +10,30 @@ const oneOfEach = [
   { selector: ":not(ExportNamedDeclaration) > FunctionDeclaration[id.name='unreachable']", message: 'Import the one unreachable from @stint/shared.' },
 ];
 
+// Test helpers live in `testing.ts` beside what they help test (or a
+// `testing/` folder), and `@stint/shared/testing`; production code — every
+// package's src/ but its tests and helpers — imports none of them, nor vitest
+// (STYLE §16).
+const PRODUCTION = ['shared/src/**/*.ts', 'server/src/**/*.ts', 'client/src/**/*.{ts,tsx}'];
+const NOT_PRODUCTION = ['**/*.test.{ts,tsx}', '**/testing.ts', '**/testing/**'];
+const testHelperImports = [
+  { regex: '(^|/)testing(\\.ts)?$', message: 'Test helpers are for tests: production code never imports them.' },
+  { regex: '(^|/)testing/', message: 'Test helpers are for tests: production code never imports them.' },
+  { group: ['vitest', 'vitest/*'], message: 'Only tests and their helpers import vitest.' },
+];
+
 // shared/ holds the rules every executor runs (server, local view, Zero). It
 // must stay pure: time and ids come in as arguments, never from the ambient
 // world. The compiler hides Node/DOM globals from it (tsconfig "types": []);
 // these rules catch what the compiler cannot.
+const pureImports = [
+  { group: ['node:*'], message: 'shared/ does no I/O.' },
+  { group: ['hono', 'hono/*', 'postgres', 'dexie', 'dexie/*', 'react', 'react-dom', 'react/*'],
+    message: 'shared/ does no I/O and renders nothing.' },
+  { group: ['fs', 'path', 'crypto', 'child_process', 'http', 'https', 'net', 'os'], message: 'shared/ does no I/O.' },
+];
 const purity = {
-  'no-restricted-imports': ['error', {
-    patterns: [
-      { group: ['node:*'], message: 'shared/ does no I/O.' },
-      { group: ['hono', 'hono/*', 'postgres', 'dexie', 'dexie/*', 'react', 'react-dom', 'react/*'],
-        message: 'shared/ does no I/O and renders nothing.' },
-      { group: ['fs', 'path', 'crypto', 'child_process', 'http', 'https', 'net', 'os'], message: 'shared/ does no I/O.' },
-    ],
-  }],
+  'no-restricted-imports': ['error', { patterns: pureImports }],
   'no-restricted-properties': ['error',
     { object: 'Date', property: 'now', message: 'Pass `now` in as an argument.' },
     { object: 'Math', property: 'random', message: 'Pass randomness (ids) in as arguments.' },
@@ -60,5 +71,16 @@ export default tseslint.config(
     ignores: ['shared/src/**/*.test.ts'],
     languageOptions: { globals: {} },
     rules: purity,
+  },
+  {
+    files: PRODUCTION,
+    ignores: NOT_PRODUCTION,
+    rules: { 'no-restricted-imports': ['error', { patterns: testHelperImports }] },
+  },
+  {
+    // Both lists for shared's production code: a later block's options replace an earlier one's.
+    files: ['shared/src/**/*.ts'],
+    ignores: NOT_PRODUCTION,
+    rules: { 'no-restricted-imports': ['error', { patterns: [...pureImports, ...testHelperImports] }] },
   },
 );

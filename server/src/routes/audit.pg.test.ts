@@ -1,7 +1,7 @@
 import { MINUTE, toIso } from '@stint/shared';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { AuditEntryJson } from '../runs/audit-entries.ts';
-import { approve, createConfirmedSop, dataOf, passAll, startSession } from '../runs/seed-001-fixtures.ts';
+import { approve, createConfirmedSop, dataOf, passAll, startSession } from '../runs/testing.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { createTestApp } from '../testing/test-app.ts';
 

@@ -5,7 +5,7 @@
  * nobody).
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { createConfirmedSop, dataOf, expectRefusedUnchanged, passAll, startSession } from '../runs/seed-001-fixtures.ts';
+import { createConfirmedSop, dataOf, expectRefusedUnchanged, passAll, startSession } from '../runs/testing.ts';
 import type { SessionJson } from '../runs/session-json.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';

@@ -11,7 +11,7 @@ import {
   expectRefusedUnchanged,
   passAll,
   startSession,
-} from '../runs/seed-001-fixtures.ts';
+} from '../runs/testing.ts';
 import type { SessionJson } from '../runs/session-json.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';

@@ -1,7 +1,7 @@
 import { MINUTE, toIso } from '@stint/shared';
 import { afterAll, describe, expect, test } from 'vitest';
 import { selectRows } from '../db/rows.ts';
-import { ISOLATION_TASKS, createConfirmedSop, createSop, dataOf, expectRefusedUnchanged, startSession } from '../runs/seed-001-fixtures.ts';
+import { ISOLATION_TASKS, createConfirmedSop, createSop, dataOf, expectRefusedUnchanged, startSession } from '../runs/testing.ts';
 import type { SopJson } from '../runs/sop-json.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';

@@ -22,5 +22,4 @@ export {
   isKnownErrorCode,
 } from './push.ts';
 export type { LooseIntent, PushRequest, Outcome, PushResponse, ReceivedOutcome, RejectionCode, UnknownErrorCode } from './push.ts';
-export { EXAMPLE_ARGS, exampleIntent } from './testing.ts';
 export { applyIntent } from './apply-intent.ts';

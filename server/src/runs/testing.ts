@@ -1,7 +1,8 @@
 /**
- * Test helpers for seed 001 route tests: SOPs and sessions made through the
- * HTTP API (so fixtures take the same path as users), and a fingerprint of
- * every seed 001 table to prove a refused request changed nothing.
+ * Test helpers for the SOP and procedure run routes: SOPs and runs made
+ * through the HTTP API (so fixtures take the same path as users), and a
+ * fingerprint of every SOP and run table to prove a refused request changed
+ * nothing.
  */
 import { expect } from 'vitest';
 import type { Sql } from '../db/sql.ts';
