@@ -49,7 +49,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 interface RefItem { id: string; task: string; status: number; deleted: boolean; title: string }
 
-/** Seed 004's outcome as a table over which statuses are present (bits: 1 planned, 2 in progress, 4 done, 8 skipped). */
+/** The derived status as a table over which statuses are present (bits: 1 planned, 2 in progress, 4 done, 8 skipped). */
 function refDerive(statuses: readonly number[]): number {
   const mask = statuses.reduce((m, s) => m | (1 << (s - 1)), 0);
   if (mask & 2 || (mask & 1 && mask & 4)) return 2;

@@ -1,5 +1,5 @@
 /**
- * Seed 001: SOP versions and procedure runs (I7). Named exports, so helper
+ * SOP versions and procedure runs (I7). Named exports, so helper
  * names never collide with other aggregates'.
  */
 export { allSteps, firstStep, stepAfter, stepById, stepCount } from './steps.ts';

@@ -42,7 +42,7 @@ export function pauseRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, ctx
     case RunStatus.paused:
       return ok([]);
     case RunStatus.completed:
-      return err(invalidState('A completed work session cannot be paused.'));
+      return err(invalidState('A completed procedure run cannot be paused.'));
     default:
       return unreachable(run.status);
   }
@@ -60,13 +60,13 @@ export function resumeRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, ct
     case RunStatus.inProgress:
       return ok([]);
     case RunStatus.completed:
-      return err(invalidState('A completed work session cannot be resumed.'));
+      return err(invalidState('A completed procedure run cannot be resumed.'));
     default:
       return unreachable(run.status);
   }
 }
 
-/** Manual completion by the run's worker (seed 001 session-004). */
+/** Manual completion by the run's worker. */
 export function completeRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, ctx: RuleContext): Result<Effect[]> {
   const { run } = snap;
   const access = runAccess(run, args, ctx);
@@ -84,9 +84,9 @@ export function completeRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, 
 
 export function approveRun(snap: Pick<RunSnapshot, 'run'>, args: ApproveRunArgs, ctx: RuleContext): Result<Effect[]> {
   const { run } = snap;
-  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only supervisors and admins approve work sessions.'));
+  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only supervisors and admins approve procedure runs.'));
   if (run.locked) return ok([]);
-  if (run.status !== RunStatus.completed) return err(invalidState('Only a completed work session can be approved.'));
+  if (run.status !== RunStatus.completed) return err(invalidState('Only a completed procedure run can be approved.'));
   const locked: ProcedureRunRow = { ...run, locked: true, locked_by: ctx.actor.user_id, locked_at: ctx.now, updated_at: ctx.now };
   const [oldValue, newValue] = changedFields(run, locked);
   return ok([

@@ -119,7 +119,7 @@ export function deleteSop(sop: SopRow, activeRuns: readonly ProcedureRunRow[], c
     return err(
       domainError(
         'SOP_HAS_ACTIVE_SESSIONS',
-        `SOP "${sop.title}" has ${active.length} active work session(s): ${active.join(', ')}. ` +
+        `SOP "${sop.title}" has ${active.length} active procedure run(s): ${active.join(', ')}. ` +
           'Complete or cancel them before deleting the SOP.',
         { active_session_ids: active },
       ),

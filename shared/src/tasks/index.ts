@@ -1,5 +1,5 @@
 /**
- * Task lifecycle rules (seeds 000 and 003; DESIGN §2 I1–I6). Named exports,
+ * Task lifecycle rules (DESIGN §2 I1–I6). Named exports,
  * not `export *`, so helper names here never collide with other aggregates'.
  */
 export { isStale, closeStale, sweepStale } from './stale-sweep.ts';

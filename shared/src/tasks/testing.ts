@@ -19,7 +19,7 @@ import type { IntentArgs, IntentKind } from '../intents/intent-definitions.ts';
 import type { Intent } from '../intents/intent.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
-/** 2026-01-16T12:00:00Z, the time in seed 003's example payload. */
+/** 2026-01-16T12:00:00Z, the time in the example payload of seeds/003-multi-ongoing-claimed-work-sessions.md. */
 export const T0: Millis = 1_768_564_800_000;
 
 export function actor(user_id: string, role: Role = 'worker'): Actor {

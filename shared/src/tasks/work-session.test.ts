@@ -39,7 +39,7 @@ const claimedByW1 = stateFrom({
   ],
 });
 
-describe('seed 003: my work sessions', () => {
+describe('my work sessions', () => {
   test('multi-ongoing: start on tasks A and B claimed by the user gives two active sessions', () => {
     const state = run(claimedByW1, [
       [T0 + SECOND, w1, { kind: 'work.start', args: { task_id: 'A' } }],
