@@ -18,7 +18,10 @@ type IntentObjectSchema = {
   >;
 }[IntentKind];
 
-/** A discriminated union on `kind`, one strict object per kind. */
+/**
+ * A discriminated union on `kind`, one strict object per kind. (Mapping over
+ * the kinds loses the tuple type zod wants; each element is its kind's object.)
+ */
 export const IntentSchema = z.discriminatedUnion('kind', INTENT_KINDS.map(intentObjectOf) as [IntentObjectSchema, ...IntentObjectSchema[]]);
 export type Intent = z.infer<typeof IntentSchema>;
 /** The intent of one kind, e.g. `IntentOf<'task.set_status'>`. */
