@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createRoute, jsonBody, jsonResponse, z } from './http/router.ts';
 import { createTestDatabase } from './testing/create-test-database.ts';
@@ -16,7 +16,7 @@ t.app.openapi(
   (c) => c.json(c.req.valid('json'), 200),
 );
 t.app.get('/test/domain-error', () => {
-  throw new DomainError(ErrorCode.CONFLICT_CLAIMED, 'Task t-1 is claimed by someone else', { claimed_by: 'u-2' });
+  throw domainError(ErrorCode.CONFLICT_CLAIMED, 'Task t-1 is claimed by someone else', { claimed_by: 'u-2' });
 });
 t.app.get('/test/crash', () => {
   throw new Error('secret database password is hunter2');

@@ -32,7 +32,7 @@ export interface RuleContext {
   readonly staleCutoffMs: Millis;
 }
 
-/** Seed 003's stale cutoff when none is configured (API.md: STALE_CUTOFF_S = 180). */
+/** The stale cutoff when none is configured (API.md: STALE_CUTOFF_S = 180). */
 export const DEFAULT_STALE_CUTOFF_MS: Millis = 180_000;
 
 export interface RuleContextFields {

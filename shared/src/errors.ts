@@ -1,7 +1,7 @@
 /**
  * The one closed set of domain error codes. Every refusal anywhere in Stint
- * (HTTP route, sync push outcome, local view) carries one of these codes; the
- * server maps a code to an HTTP status in exactly one place (`httpStatusFor`).
+ * (HTTP route, sync push outcome, local view) carries one of these codes, and
+ * `HTTP_STATUS` below is the one map from a code to an HTTP status.
  */
 export const ErrorCode = {
   /** Input failed its schema (400). */
@@ -21,6 +21,7 @@ export const ErrorCode = {
   CONFLICT_EXISTS: 'CONFLICT_EXISTS',
   /** Manual status write on a task whose status is derived from its checklist (400). */
   STATUS_DERIVED: 'STATUS_DERIVED',
+  // The next three name runs "sessions", as the SOP wire does; codes are part of the contract.
   /** The worker already has an active procedure run (409). */
   ACTIVE_SESSION_EXISTS: 'ACTIVE_SESSION_EXISTS',
   /** An approved procedure run is locked (409). */
@@ -62,6 +63,7 @@ export class DomainError extends Error {
 }
 
 export function domainError(code: ErrorCode, message: string, details?: ErrorDetails): DomainError {
+  // eslint-disable-next-line no-restricted-syntax -- the one place a DomainError is constructed
   return new DomainError(code, message, details);
 }
 
@@ -90,6 +92,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INTERNAL: 500,
 };
 
-/** The message seed 004 requires, word for word. */
+/** The message seeds/004-checklist-derived-task-status.md requires, word for word. */
 export const STATUS_DERIVED_MESSAGE =
   'Cannot set status for tasks with checklist items. Status is derived from checklist items.';

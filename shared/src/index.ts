@@ -11,3 +11,4 @@ export * from './sync/index.ts';
 export * from './intents/index.ts';
 export * from './state.ts';
 export * from './tasks/index.ts';
+export * from './unreachable.ts';

@@ -27,7 +27,7 @@ export const TaskStatus = {
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 export const TASK_STATUSES: readonly TaskStatus[] = Object.values(TaskStatus);
 
-/** Seed 004's numeric statuses, used by checklist items and the numeric task view. */
+/** Numeric statuses 1–4, used by checklist items and the numeric task view. */
 export const ChecklistStatus = { planned: 1, inProgress: 2, done: 3, skipped: 4 } as const;
 export type ChecklistStatus = (typeof ChecklistStatus)[keyof typeof ChecklistStatus];
 export const CHECKLIST_STATUSES: readonly ChecklistStatus[] = Object.values(ChecklistStatus);
@@ -39,7 +39,7 @@ export const EndReason = {
   complete: 'complete',
   release: 'release',
   staleTimeout: 'stale_timeout',
-  /** A closed session synthesised from a legacy accumulated total (seed 003 migration), so I4 holds for migrated time. */
+  /** A closed session synthesised from a legacy accumulated total (the migration of legacy now-working time), so I4 holds for migrated time. */
   migrated: 'migrated',
 } as const;
 export type EndReason = (typeof EndReason)[keyof typeof EndReason];
@@ -86,7 +86,7 @@ export const TaskRowSchema = z.object({
   title: z.string(),
   status: z.enum(TaskStatus),
   claimed_by: id.nullable(),
-  /** Pick-up time: set when the task is claimed or picked up (seed 000's task_assigned_date). */
+  /** Pick-up time: set when the task is claimed or picked up (`task_assigned_date` on the task status wire). */
   assigned_at: MillisSchema.nullable(),
   /** Sum of closed session durations on this task (I4). */
   time_spent_ms: durationMs,
@@ -181,7 +181,7 @@ export const SopRowSchema = z.object({
 });
 export type SopRow = Readonly<z.infer<typeof SopRowSchema>>;
 
-/** Seed 001's "work session": a run of one SOP version by one worker. */
+/** A procedure run: one pass of one worker through one SOP version (a "work session" on the SOP wire). */
 export const ProcedureRunRowSchema = z.object({
   id,
   sop_id: id,
@@ -210,7 +210,7 @@ export const SafetyCheckRowSchema = z.object({
 });
 export type SafetyCheckRow = Readonly<z.infer<typeof SafetyCheckRowSchema>>;
 
-/** Seed 002's scheduled session. */
+/** A scheduled mentor/student slot (a "session" on the booking wire). */
 export const BookingRowSchema = z.object({
   id,
   mentor_id: id,

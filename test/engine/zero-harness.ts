@@ -16,7 +16,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { createServer, connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { stateFrom } from '@stint/shared';
+import { stateFrom, unreachable } from '@stint/shared';
 import type { Actor, Millis, Role, State, StateRows, TableName } from '@stint/shared';
 import { createEngine, httpTransport, openJournal, readAllRows } from '../../client/src/engine/index.ts';
 import type { Engine, EngineOptions, JournalRow } from '../../client/src/engine/index.ts';
@@ -293,8 +293,4 @@ export async function converged(device: ZeroDevice, sql: Sql): Promise<string[]>
 function keep(lines: string[], line: string): void {
   lines.push(line);
   if (lines.length > 50) lines.shift();
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled table ${String(value)}`);
 }

@@ -22,6 +22,7 @@
  * 2. In every cell the "worker" column is the owner of the entities the call
  *    touches; "worker2" is another worker.
  */
+import { unreachable } from '@stint/shared';
 import type { Role } from '@stint/shared';
 import type { TestApp } from '../../server/src/testing/test-app.ts';
 import type { Person } from './fuzz-fixtures.ts';
@@ -282,8 +283,4 @@ function bookingCall(suffix: string, ongoing: boolean, prefix = '/api/v1/booking
 
 function expectStatus(res: { status: number; body: unknown }, status: number): void {
   if (res.status !== status) throw new Error(`matrix setup answered ${res.status}: ${JSON.stringify(res.body)}`);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`);
 }

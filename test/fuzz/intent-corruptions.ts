@@ -13,7 +13,8 @@
  * 2. The intent id is never corrupted: a bad id makes the whole batch
  *    malformed (a 400), which is the envelope fuzzer's business.
  */
-import { EXAMPLE_ARGS, parseIntent } from '@stint/shared';
+import { parseIntent } from '@stint/shared';
+import { EXAMPLE_ARGS } from '@stint/shared/testing';
 import type { IntentKind } from '@stint/shared';
 import { DEEP_ARRAY, Raw, preview, serialise } from './json-text.ts';
 

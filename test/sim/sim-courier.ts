@@ -21,6 +21,7 @@
  *     check proves nothing of it was stored).
  */
 import { isDeepStrictEqual } from 'node:util';
+import { unreachable } from '@stint/shared';
 import type { LooseIntent, PushRequest } from '@stint/shared';
 import { knownZone } from '../../server/src/intents/push-batch.ts';
 import type { Rng } from './prng.ts';
@@ -194,8 +195,4 @@ export class Courier {
 
 function outcomesOf(answer: Answer): WireOutcome[] {
   return (JSON.parse(answer.text) as { data: { outcomes: WireOutcome[] } }).data.outcomes;
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled fate: ${String(value)}`);
 }

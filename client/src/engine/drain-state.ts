@@ -15,6 +15,7 @@
  *  4. A refused batch halts everything until `sync()`.
  *  5. `stopped` is final: no pass, no timer.
  */
+import { unreachable } from '@stint/shared';
 import type { Millis } from '@stint/shared';
 import { backoffDelay } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
@@ -176,8 +177,4 @@ function stop(state: DrainState): DrainStep {
 
 function same(state: DrainState): DrainStep {
   return { state, effects: [] };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled drain state or event: ${JSON.stringify(value)}`);
 }

@@ -14,7 +14,7 @@
  *     nothing. The server keeps its outcome, and whoever drains next gets it
  *     again by resending the same intent ids.
  */
-import { toIso } from '@stint/shared';
+import { toIso, unreachable } from '@stint/shared';
 import type { Millis, PushResponse } from '@stint/shared';
 import { INITIAL_DRAIN_STATE, drainTransition } from './drain-state.ts';
 import type { DrainEffect, DrainEvent, DrainPolicy, DrainState, DrainTrigger } from './drain-state.ts';
@@ -185,8 +185,4 @@ export function createDrainer(options: DrainerOptions): Drainer {
       return state;
     },
   };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled drain effect: ${JSON.stringify(value)}`);
 }

@@ -25,6 +25,7 @@
  */
 import { Dexie } from 'dexie';
 import type { EntityTable } from 'dexie';
+import { unreachable } from '@stint/shared';
 import type { IntentKind, Millis, OutcomeStatus, ReceivedOutcome, RejectionCode } from '@stint/shared';
 
 /** Bump when the schema below changes, and add a `db.version(n)` step (never edit an old one). */
@@ -343,8 +344,4 @@ async function bumpRev(db: JournalDb): Promise<number> {
 
 function mergeBySeq(a: readonly JournalRow[], b: readonly JournalRow[]): JournalRow[] {
   return [...a, ...b].sort((x, y) => x.seq - y.seq);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled outcome: ${JSON.stringify(value)}`);
 }

@@ -11,8 +11,8 @@
  *  3. Expiry is judged by the injected clock, so tests can move time.
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DomainError, ErrorCode } from '@stint/shared';
-import type { Millis, UserRow } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
+import type { DomainError, Millis, UserRow } from '@stint/shared';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -116,5 +116,5 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 function unauthenticated(message: string): DomainError {
-  return new DomainError(ErrorCode.UNAUTHENTICATED, message);
+  return domainError(ErrorCode.UNAUTHENTICATED, message);
 }

@@ -6,7 +6,7 @@
  *
  *   createRoute({ …, middleware: [requireRole('supervisor', 'admin')] as const })
  */
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import type { Role, UserRow } from '@stint/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/env.ts';
@@ -20,7 +20,7 @@ export function requireRole(...roles: readonly Role[]): MiddlewareHandler<AppEnv
   return async (c, next) => {
     const user = await authenticated(c);
     if (!roles.includes(user.role)) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `Requires role ${roles.join(' or ')}`, { role: user.role });
+      throw domainError(ErrorCode.FORBIDDEN, `Requires role ${roles.join(' or ')}`, { role: user.role });
     }
     await next();
   };
@@ -29,7 +29,7 @@ export function requireRole(...roles: readonly Role[]): MiddlewareHandler<AppEnv
 /** The authenticated caller; only valid behind requireUser / requireRole. */
 export function currentUser(c: Context<AppEnv>): UserRow {
   const user = c.var.user;
-  if (user === undefined) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Not signed in');
+  if (user === undefined) throw domainError(ErrorCode.UNAUTHENTICATED, 'Not signed in');
   return user;
 }
 

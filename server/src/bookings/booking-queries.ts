@@ -6,7 +6,7 @@
  *     admins; nobody else (the same people the rules let start or complete it).
  *  2. Lists are ordered by start time, then id, so pages are stable.
  */
-import { DomainError, ErrorCode, isSupervisor } from '@stint/shared';
+import { ErrorCode, domainError, isSupervisor } from '@stint/shared';
 import type { BookingRow, BookingStatus, UserRow } from '@stint/shared';
 import { readRows, selectRow } from '../db/rows.ts';
 import type { RawRow } from '../db/rows.ts';
@@ -25,7 +25,7 @@ export async function findBooking(db: Queryable, id: string): Promise<BookingRow
 /** The booking, or 404. */
 export async function requireBooking(db: Queryable, id: string): Promise<BookingRow> {
   const booking = await findBooking(db, id);
-  if (booking === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Booking ${id} not found.`, { booking_id: id });
+  if (booking === undefined) throw domainError(ErrorCode.NOT_FOUND, `Booking ${id} not found.`, { booking_id: id });
   return booking;
 }
 

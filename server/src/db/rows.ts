@@ -12,7 +12,7 @@
  *  3. Selects only ever name columns from the column map (no injection
  *     through a field name).
  */
-import { TABLE_KEYS } from '@stint/shared';
+import { TABLE_KEYS, unreachable } from '@stint/shared';
 import type { Millis } from '@stint/shared';
 import { COLUMNS, columnsOf } from './columns.ts';
 import type { ColumnType, StoredTableName, StoredTables } from './columns.ts';
@@ -143,7 +143,3 @@ function fromDb(type: ColumnType, value: unknown): unknown {
 }
 
 const KEYS: { readonly [T in StoredTableName]: readonly string[] } = { ...TABLE_KEYS, users: ['id'] };
-
-function unreachable(value: never): never {
-  throw new Error(`unknown column type ${String(value)}`);
-}

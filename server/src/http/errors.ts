@@ -14,8 +14,8 @@
  *  4. Anything else is 500 INTERNAL; the cause is logged with the request id,
  *     and the client sees only the request id, never the cause.
  */
-import { DomainError, ErrorCode, HTTP_STATUS, isDomainError } from '@stint/shared';
-import type { ErrorDetails } from '@stint/shared';
+import { ErrorCode, HTTP_STATUS, domainError, isDomainError } from '@stint/shared';
+import type { ErrorDetails , DomainError} from '@stint/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -43,7 +43,7 @@ export function errorHandler(fallback: Logger): (err: Error, c: Context<AppEnv>)
     const error = toDomainError(err);
     if (error.code === ErrorCode.INTERNAL) {
       log.error({ err }, 'unhandled error');
-      return errorResponse(c, new DomainError(ErrorCode.INTERNAL, 'Internal server error', { request_id: c.var.requestId }));
+      return errorResponse(c, domainError(ErrorCode.INTERNAL, 'Internal server error', { request_id: c.var.requestId }));
     }
     if (!isDomainError(err)) log.warn({ err: { message: err.message, code: error.code } }, 'request refused');
     return errorResponse(c, error);
@@ -52,7 +52,7 @@ export function errorHandler(fallback: Logger): (err: Error, c: Context<AppEnv>)
 
 /** app.notFound */
 export function handleNotFound(c: Context<AppEnv>): Response {
-  return errorResponse(c, new DomainError(ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}`));
+  return errorResponse(c, domainError(ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}`));
 }
 
 /** The defaultHook of every OpenAPIHono router: a schema failure is a 400. */
@@ -60,7 +60,7 @@ export function validationHook(
   result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
 ): void {
   if (!result.success) {
-    throw new DomainError(ErrorCode.INVALID_INPUT, `Invalid request ${targetName(result.target)}`, {
+    throw domainError(ErrorCode.INVALID_INPUT, `Invalid request ${targetName(result.target)}`, {
       target: result.target,
       issues: result.error.issues.map((issue) => ({
         path: issue.path.map(String).join('.'),
@@ -74,25 +74,25 @@ export function validationHook(
 function toDomainError(err: Error): DomainError {
   if (isDomainError(err)) return err;
   if (err instanceof HTTPException) {
-    if (err.status === 401) return new DomainError(ErrorCode.UNAUTHENTICATED, err.message || 'Unauthenticated');
-    if (err.status === 403) return new DomainError(ErrorCode.FORBIDDEN, err.message || 'Forbidden');
-    if (err.status === 404) return new DomainError(ErrorCode.NOT_FOUND, err.message || 'Not found');
+    if (err.status === 401) return domainError(ErrorCode.UNAUTHENTICATED, err.message || 'Unauthenticated');
+    if (err.status === 403) return domainError(ErrorCode.FORBIDDEN, err.message || 'Forbidden');
+    if (err.status === 404) return domainError(ErrorCode.NOT_FOUND, err.message || 'Not found');
     if (err.status >= 400 && err.status < 500) {
-      return new DomainError(ErrorCode.INVALID_INPUT, err.message || 'Invalid request', { http_status: err.status });
+      return domainError(ErrorCode.INVALID_INPUT, err.message || 'Invalid request', { http_status: err.status });
     }
-    return new DomainError(ErrorCode.INTERNAL, err.message);
+    return domainError(ErrorCode.INTERNAL, err.message);
   }
   const failed = classifyDbError(err);
   if (failed.kind === 'invalid_input') {
-    return new DomainError(ErrorCode.INVALID_INPUT, 'A value was not acceptable to the database', { sqlstate: failed.sqlstate });
+    return domainError(ErrorCode.INVALID_INPUT, 'A value was not acceptable to the database', { sqlstate: failed.sqlstate });
   }
   if (failed.kind === 'conflict') {
-    return new DomainError(ErrorCode.CONFLICT_INVALID_STATE, 'The change conflicts with the current state', {
+    return domainError(ErrorCode.CONFLICT_INVALID_STATE, 'The change conflicts with the current state', {
       sqlstate: failed.sqlstate,
       constraint: failed.constraint,
     });
   }
-  return new DomainError(ErrorCode.INTERNAL, err.message);
+  return domainError(ErrorCode.INTERNAL, err.message);
 }
 
 function targetName(target: string): string {

@@ -3,7 +3,7 @@
  * logger and dependencies, one JSON access-log line per request, and a body
  * size limit.
  */
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
@@ -51,7 +51,7 @@ export function limitBody(): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new DomainError(ErrorCode.INVALID_INPUT, `Request body larger than ${MAX_BODY_BYTES} bytes`);
+      throw domainError(ErrorCode.INVALID_INPUT, `Request body larger than ${MAX_BODY_BYTES} bytes`);
     },
   });
 }

@@ -12,7 +12,7 @@ import { selectRow, selectRows } from '../db/rows.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
 import { readStoredOutcome } from './outcomes.ts';
-import { apply, intentAt, pushOk, pushOne } from './push-testing.ts';
+import { apply, intentAt, pushOk, pushOne } from './testing.ts';
 import { API_DEVICE_ID, runIntent } from './run-intent.ts';
 
 const db = await createTestDatabase();

@@ -11,7 +11,7 @@ import { selectRow, selectRows } from '../db/rows.ts';
 import { sweepStaleSessions } from '../scheduler/stale-sessions.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
-import { apply, intentAt, pushOk, pushOne } from './push-testing.ts';
+import { apply, intentAt, pushOk, pushOne } from './testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());

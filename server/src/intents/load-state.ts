@@ -5,8 +5,8 @@
  * arbiter).
  *
  * Invariants:
- *  1. The rows loaded are exactly those `applyIntent` looks up for the kind
- *     (shared/src/intents/apply-intent.ts); nothing else is in the state.
+ *  1. The rows loaded are exactly those the kind's rule looks up (its
+ *     definition in shared/src/intents/*-intents.ts); nothing else is in the state.
  *  2. The aggregate root is locked FOR UPDATE before its children are read:
  *     a task row for task, work and checklist intents; the run row for run
  *     intents; the actor's user row for run.start (one active run per worker,
@@ -28,7 +28,7 @@
  *     extend (DESIGN §3.1); a work session intent comes with its task, the
  *     session and the task's next session after it (the extension's bound).
  */
-import { intentTarget, lastEventAt, snapshotOf, stateFrom } from '@stint/shared';
+import { intentTarget, lastEventAt, snapshotOf, stateFrom, unreachable } from '@stint/shared';
 import type { Actor, Intent, Millis, State, StateRows } from '@stint/shared';
 import { readRows, selectRow, selectRows } from '../db/rows.ts';
 import { toDate } from '../db/sql.ts';
@@ -145,8 +145,4 @@ function latest(a: Millis | null, b: Millis | null): Millis | null {
 
 function empty(): LoadedState {
   return { state: stateFrom({}), previousEventAt: null };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled aggregate: ${String(value)}`);
 }

@@ -13,7 +13,7 @@ import { selectRow, selectRows } from '../db/rows.ts';
 import { sweepStaleSessions } from '../scheduler/stale-sessions.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
-import { intentAt, pushOk } from './push-testing.ts';
+import { intentAt, pushOk } from './testing.ts';
 
 const db = await createTestDatabase();
 afterAll(() => db.drop());

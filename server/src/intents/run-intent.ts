@@ -8,7 +8,7 @@
  *   const { effects } = await runIntent(deps, currentUser(c), 'work.start', { task_id });
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@stint/shared';
+import { domainError } from '@stint/shared';
 import type { Effect, IntentArgs, IntentKind, Outcome, UserRow } from '@stint/shared';
 import type { AppDeps } from '../http/env.ts';
 import { executeIntent, intentTiming } from './execute.ts';
@@ -44,6 +44,6 @@ export async function runIntent<K extends IntentKind>(
   ));
   const { outcome } = executed;
   if (!executed.replayed) deps.metrics?.recordOutcome(outcome);
-  if (outcome.status === 'rejected') throw new DomainError(outcome.code, outcome.message, outcome.details ?? {});
+  if (outcome.status === 'rejected') throw domainError(outcome.code, outcome.message, outcome.details);
   return { id, outcome, effects: executed.effects };
 }

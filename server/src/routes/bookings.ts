@@ -6,7 +6,7 @@
  * check that the people named exist and shape the answer.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import { BookingJsonSchema, BookingStatusSchema, bookingJson } from '../bookings/booking-json.ts';
 import { listBookings, maySeeBooking, requireBooking } from '../bookings/booking-queries.ts';
@@ -108,7 +108,7 @@ export function registerBookingRoutes(app: Router, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const booking = await requireBooking(sql, id);
     if (!maySeeBooking(booking, currentUser(c))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, 'Only the mentor, the student or a supervisor can see this booking', { booking_id: id });
+      throw domainError(ErrorCode.FORBIDDEN, 'Only the mentor, the student or a supervisor can see this booking', { booking_id: id });
     }
     return c.json({ data: bookingJson(booking) }, 200);
   });
@@ -135,6 +135,6 @@ async function requireUsers(deps: AppDeps, people: Readonly<Record<'mentor_id' |
   const ids = [...new Set(Object.values(people))];
   const found = new Set((await selectRows(deps.sql, 'users', { id: ids })).map((u) => u.id));
   for (const [field, id] of Object.entries(people)) {
-    if (!found.has(id)) throw new DomainError(ErrorCode.NOT_FOUND, `No user ${id} (${field})`, { [field]: id });
+    if (!found.has(id)) throw domainError(ErrorCode.NOT_FOUND, `No user ${id} (${field})`, { [field]: id });
   }
 }

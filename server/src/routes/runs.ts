@@ -10,7 +10,7 @@
  * for its worker, supervisors and admins.
  */
 import { randomUUID } from 'node:crypto';
-import { CheckResult, DomainError, ErrorCode, isSupervisor } from '@stint/shared';
+import { CheckResult, ErrorCode, domainError, isSupervisor } from '@stint/shared';
 import type { UserRow } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { Queryable } from '../db/sql.ts';
@@ -143,7 +143,7 @@ export function registerRunRoutes(app: Router, deps: AppDeps): void {
     const user = currentUser(c);
     const workerId = worker_id ?? user.id;
     if (workerId !== user.id && !isSupervisor(actorOf(user))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other workers' runs.", { worker_id: workerId });
+      throw domainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other workers' runs.", { worker_id: workerId });
     }
     const runs = await listRuns(sql, { workerId, status, limit, offset });
     return c.json({ data: runs.map((run) => runJson(run, { withSopTasks: false })) }, 200);
@@ -189,14 +189,14 @@ export function registerRunRoutes(app: Router, deps: AppDeps): void {
 
 async function mustFindRun(db: Queryable, id: string): Promise<RunJson> {
   const found = await findRun(db, id);
-  if (found === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Procedure run ${id} not found.`, { run_id: id });
+  if (found === undefined) throw domainError(ErrorCode.NOT_FOUND, `Procedure run ${id} not found.`, { run_id: id });
   return runJson(found, { withSopTasks: true });
 }
 
 /** A run is read by its worker, supervisors and admins. */
 function mayRead(user: UserRow, run: RunJson): void {
   if (run.worker_id !== user.id && !isSupervisor(actorOf(user))) {
-    throw new DomainError(ErrorCode.FORBIDDEN, 'Only the worker who started this procedure run, supervisors and admins may see it.');
+    throw domainError(ErrorCode.FORBIDDEN, 'Only the worker who started this procedure run, supervisors and admins may see it.');
   }
 }
 

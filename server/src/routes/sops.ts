@@ -7,7 +7,7 @@
  * missing ones are named by the server.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, MAX_SOP_STEPS, MAX_SOP_TASKS } from '@stint/shared';
+import { ErrorCode, MAX_SOP_STEPS, MAX_SOP_TASKS, domainError } from '@stint/shared';
 import { requireRole, requireUser, currentUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
@@ -130,7 +130,7 @@ export function registerSopRoutes(app: Router, deps: AppDeps): void {
     const { title, tasks } = c.req.valid('json');
     if (title === undefined && tasks === undefined) {
       // An empty edit of a confirmed SOP would publish an identical new version.
-      throw new DomainError(ErrorCode.INVALID_INPUT, 'Send a title, tasks or both to edit an SOP.');
+      throw domainError(ErrorCode.INVALID_INPUT, 'Send a title, tasks or both to edit an SOP.');
     }
     await runIntent(deps, currentUser(c), 'sop.edit', { sop_id: id, ...(title === undefined ? {} : { title }), ...(tasks === undefined ? {} : { tasks }) });
     return c.json({ data: await mustFindSop(sql, id) }, 200);
@@ -153,7 +153,7 @@ async function mustFindSop(db: Queryable, id: string, version?: number): Promise
   const found = await findSop(db, id, version);
   if (found === undefined) {
     const what = version === undefined ? `SOP ${id}` : `Version ${version} of SOP ${id}`;
-    throw new DomainError(ErrorCode.NOT_FOUND, `${what} not found.`, { sop_id: id, ...(version === undefined ? {} : { version }) });
+    throw domainError(ErrorCode.NOT_FOUND, `${what} not found.`, { sop_id: id, ...(version === undefined ? {} : { version }) });
   }
   return sopJson(found);
 }

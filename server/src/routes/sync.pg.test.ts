@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { checkConsistency } from '../db/consistency.ts';
 import { selectRow, selectRows } from '../db/rows.ts';
 import { readStoredOutcome } from '../intents/outcomes.ts';
-import { apply, intentAt, push, pushOk, pushOne } from '../intents/push-testing.ts';
+import { apply, intentAt, push, pushOk, pushOne } from '../intents/testing.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
 

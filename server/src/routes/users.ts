@@ -3,7 +3,7 @@
  * a token is one device's key.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, toIso } from '@stint/shared';
+import { ErrorCode, domainError, toIso } from '@stint/shared';
 import { currentUser, requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRoute, dataOf, errorResponses, jsonBody, jsonResponse, z } from '../http/router.ts';
@@ -71,7 +71,7 @@ export function registerUserRoutes(app: Router, { sql, clock, auth }: AppDeps): 
   app.openapi(issueToken, async (c) => {
     const { id } = c.req.valid('param');
     const user = await findUser(sql, id);
-    if (user === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `No user ${id}`, { id });
+    if (user === undefined) throw domainError(ErrorCode.NOT_FOUND, `No user ${id}`, { id });
     const issued = await auth.issueToken(user.id);
     return c.json({ data: { token: issued.token, expires_at: toIso(issued.expires_at) } }, 201);
   });

@@ -7,7 +7,7 @@
  * write is 400. Extending is the `work.extend` intent: cut short by a later
  * session of the task, it still answers 200 with the session as extended.
  */
-import { DomainError, ErrorCode, isSupervisor } from '@stint/shared';
+import { ErrorCode, domainError, isSupervisor } from '@stint/shared';
 import type { UserRow } from '@stint/shared';
 import { currentUser, requireUser } from '../auth/middleware.ts';
 import type { AppDeps } from '../http/env.ts';
@@ -80,10 +80,10 @@ export function registerWorkSessionHistoryRoutes(app: Router, deps: AppDeps): vo
     const from = query.from === undefined ? undefined : Date.parse(query.from);
     const to = query.to === undefined ? undefined : Date.parse(query.to);
     if (from !== undefined && to !== undefined && from > to) {
-      throw new DomainError(ErrorCode.INVALID_INPUT, 'from is after to', { from: query.from, to: query.to });
+      throw domainError(ErrorCode.INVALID_INPUT, 'from is after to', { from: query.from, to: query.to });
     }
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (after === null) throw new DomainError(ErrorCode.INVALID_INPUT, 'cursor is not a next_cursor this server returned');
+    if (after === null) throw domainError(ErrorCode.INVALID_INPUT, 'cursor is not a next_cursor this server returned');
     const page = await listWorkSessions(
       deps.sql,
       { userId: visibleUser(currentUser(c), query.user_id), taskId: query.task_id, from, to },
@@ -97,7 +97,7 @@ export function registerWorkSessionHistoryRoutes(app: Router, deps: AppDeps): vo
     const { until } = c.req.valid('json');
     await runIntent(deps, currentUser(c), 'work.extend', { session_id: id, until });
     const session = await findWorkSession(deps.sql, id);
-    if (session === undefined) throw new DomainError(ErrorCode.NOT_FOUND, `Work session ${id} not found.`, { session_id: id });
+    if (session === undefined) throw domainError(ErrorCode.NOT_FOUND, `Work session ${id} not found.`, { session_id: id });
     return c.json({ data: workSessionJson(session) }, 200);
   });
 }
@@ -106,7 +106,7 @@ export function registerWorkSessionHistoryRoutes(app: Router, deps: AppDeps): vo
 function visibleUser(user: UserRow, requested: string | undefined): string | undefined {
   if (isSupervisor({ user_id: user.id, role: user.role })) return requested;
   if (requested !== undefined && requested !== user.id) {
-    throw new DomainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other people's work sessions.", { user_id: requested });
+    throw domainError(ErrorCode.FORBIDDEN, "Only supervisors and admins list other people's work sessions.", { user_id: requested });
   }
   return user.id;
 }

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { applyEffects } from '../db/apply-effects.ts';
 import { checkConsistency } from '../db/consistency.ts';
 import { selectRow, selectRows } from '../db/rows.ts';
-import { apply, intentAt, pushOk } from '../intents/push-testing.ts';
+import { apply, intentAt, pushOk } from '../intents/testing.ts';
 import { createTestDatabase } from '../testing/create-test-database.ts';
 import { TEST_EPOCH, createTestApp } from '../testing/test-app.ts';
 import { insertUser } from '../users/users.ts';

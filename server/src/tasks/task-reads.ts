@@ -12,7 +12,7 @@
  *  3. A missing task is NOT_FOUND with the rules' message and details, so a
  *     404 reads the same whether a read or a rule found it missing.
  */
-import { domainError } from '@stint/shared';
+import { domainError, unreachable } from '@stint/shared';
 import type { ChecklistItemRow, TaskRow, WorkSessionRow } from '@stint/shared';
 import { columnsOf } from '../db/columns.ts';
 import { readRows, selectRows } from '../db/rows.ts';
@@ -105,8 +105,4 @@ async function bundlesOf(db: Queryable, tasks: readonly TaskRow[]): Promise<Task
 
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled task filter: ${JSON.stringify(value)}`);
 }

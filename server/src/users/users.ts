@@ -3,7 +3,7 @@
  * existing id is CONFLICT_EXISTS.
  */
 import { z } from '@hono/zod-openapi';
-import { DomainError, ErrorCode, ROLES, toIso } from '@stint/shared';
+import { ErrorCode, ROLES, domainError, toIso } from '@stint/shared';
 import type { Role, UserRow } from '@stint/shared';
 import { COLUMNS } from '../db/columns.ts';
 import { readRow, selectRow } from '../db/rows.ts';
@@ -38,7 +38,7 @@ export async function insertUser(db: Queryable, user: UserRow): Promise<UserRow>
     RETURNING ${db(Object.keys(COLUMNS.users))}`;
   const row = rows[0];
   if (row === undefined) {
-    throw new DomainError(ErrorCode.CONFLICT_EXISTS, `User ${user.id} already exists`, { id: user.id });
+    throw domainError(ErrorCode.CONFLICT_EXISTS, `User ${user.id} already exists`, { id: user.id });
   }
   return readRow('users', row);
 }

@@ -47,7 +47,7 @@ function codeOf(result: Result<Effect[]>): string | undefined {
 /** Applies a sweep, keeping the row when nothing changes. */
 const swept = (b: BookingRow, now: number) => sweepBooking(b, now) ?? b;
 
-describe('seed 002 session status flow', () => {
+describe('booking status flow', () => {
   test('SCHEDULED: a new booking is booked and waiting to start', () => {
     const b = written(createBooking(null, { id: 'b1', mentor_id: 'mentor', student_id: 'student', start_time: T0, end_time: T0 + HOUR }, supervisor(T0 - HOUR)));
     expect(b).toEqual(booking());
@@ -65,19 +65,19 @@ describe('seed 002 session status flow', () => {
     expect(sweepBooking(booking(), T0)).toMatchObject({ status: ONGOING, is_delayed: true, started_at: null, updated_at: T0 });
   });
 
-  test('delayed sessions remain ONGOING indefinitely', () => {
+  test('delayed bookings remain ONGOING indefinitely', () => {
     const delayed = swept(booking(), T0 + MINUTE);
     for (const later of [T0 + HOUR, T0 + 2 * HOUR, T0 + 1_000 * HOUR]) {
       expect(sweepBooking(delayed, later)).toBeNull();
     }
   });
 
-  test('delayed sessions do not automatically complete when their end time passes', () => {
+  test('delayed bookings do not automatically complete when their end time passes', () => {
     const delayed = swept(booking(), T0 + 5 * MINUTE);
     expect(swept(delayed, T0 + HOUR + 1)).toEqual(delayed);
   });
 
-  test('delayed sessions must be manually completed by mentor or student', () => {
+  test('delayed bookings must be manually completed by mentor or student', () => {
     const delayed = swept(booking(), T0 + 5 * MINUTE);
     for (const who of ['mentor', 'student']) {
       expect(written(completeBooking(delayed, ctx(T0 + 3 * HOUR, who)))).toMatchObject({
@@ -88,7 +88,7 @@ describe('seed 002 session status flow', () => {
     }
   });
 
-  test('manual complete works for delayed sessions', () => {
+  test('manual complete works for delayed bookings', () => {
     const delayed = swept(booking(), T0);
     expect(written(completeBooking(delayed, ctx(T0 + 10 * MINUTE, 'student'))).status).toBe(COMPLETED);
   });
@@ -106,7 +106,7 @@ describe('seed 002 session status flow', () => {
     expect(sweepBooking(started, T0 + HOUR)?.status).toBe(COMPLETED);
   });
 
-  test('completing only when not delayed: ONGOING → COMPLETED only for sessions started on time', () => {
+  test('completing only when not delayed: ONGOING → COMPLETED only for bookings started on time', () => {
     const onTime = booking({ status: ONGOING, is_delayed: false, started_at: T0 });
     const late = booking({ status: ONGOING, is_delayed: true, started_at: null });
     expect(sweepBooking(onTime, T0 + HOUR)?.status).toBe(COMPLETED);
@@ -144,7 +144,7 @@ describe('seed 002 session status flow', () => {
     expect(sweepBooking(lateStart, T0 + 2 * HOUR)).toMatchObject({ status: COMPLETED, completed_at: T0 + 2 * HOUR });
   });
 
-  test('status indicators: each (status, isDelayed) pair behaves as the seed lists', () => {
+  test('status indicators: each (status, isDelayed) pair behaves as the booking spec lists', () => {
     const later = T0 + 10 * HOUR;
     expect(sweepBooking(booking(), later)?.is_delayed).toBe(true); // SCHEDULED: will auto-delay
     expect(sweepBooking(booking({ status: ONGOING, started_at: T0 }), later)?.status).toBe(COMPLETED); // will auto-complete
@@ -176,7 +176,7 @@ describe('seed 002 session status flow', () => {
 describe('booking rules', () => {
   const args = { id: 'b1', mentor_id: 'mentor', student_id: 'student', start_time: T0, end_time: T0 + HOUR };
 
-  test('only a supervisor or admin books sessions', () => {
+  test('only a supervisor or admin makes bookings', () => {
     expect(codeOf(createBooking(null, args, ctx(T0)))).toBe('FORBIDDEN');
     expect(written(createBooking(null, args, ctx(T0, 'root', 'admin'))).status).toBe(SCHEDULED);
   });

@@ -1,6 +1,6 @@
 /**
- * Seed 002's scheduled sessions ("bookings"): the manual transitions.
- * The automatic ones (the time sweep) live in `sweep.ts`.
+ * Bookings' manual transitions; the automatic ones (the time sweep) live in
+ * `sweep.ts`.
  *
  * Invariants:
  * 1. (I8) Status moves only forward: SCHEDULED → ONGOING → COMPLETED, or
@@ -25,6 +25,7 @@ import { err, ok } from '../result.ts';
 import { BookingStatus } from '../rows.ts';
 import type { BookingRow } from '../rows.ts';
 import type { Millis } from '../time.ts';
+import { unreachable } from '../unreachable.ts';
 
 export interface CreateBookingArgs {
   readonly id: string;
@@ -34,9 +35,9 @@ export interface CreateBookingArgs {
   readonly end_time: Millis;
 }
 
-/** Books a session. Creating again with the same id and the same content is a no-op (a retried request). */
+/** Makes a booking. Creating again with the same id and the same content is a no-op (a retried request). */
 export function createBooking(existing: BookingRow | null, args: CreateBookingArgs, ctx: RuleContext): Result<Effect[]> {
-  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only a supervisor or admin can book sessions'));
+  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only a supervisor or admin can make bookings'));
   if (!(args.end_time > args.start_time)) {
     return err(
       domainError('INVALID_INPUT', 'end_time must be after start_time', {
@@ -110,7 +111,7 @@ export function completeBooking(b: BookingRow, ctx: RuleContext): Result<Effect[
 
 /** Cancels a booking that has not finished. Cancelling again is a no-op. */
 export function cancelBooking(b: BookingRow, ctx: RuleContext): Result<Effect[]> {
-  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only a supervisor or admin can cancel sessions'));
+  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only a supervisor or admin can cancel bookings'));
   switch (b.status) {
     case BookingStatus.scheduled:
     case BookingStatus.ongoing:
@@ -134,16 +135,12 @@ function mayRun(b: BookingRow, ctx: RuleContext): boolean {
 }
 
 function forbidden(b: BookingRow) {
-  return domainError('FORBIDDEN', 'Only the mentor or the student of this session can do that', { booking_id: b.id });
+  return domainError('FORBIDDEN', 'Only the mentor or the student of this booking can do that', { booking_id: b.id });
 }
 
 function invalidState(b: BookingRow, action: string) {
-  return domainError('CONFLICT_INVALID_STATE', `Cannot ${action} a session that is ${b.status}`, {
+  return domainError('CONFLICT_INVALID_STATE', `Cannot ${action} a booking that is ${b.status}`, {
     booking_id: b.id,
     status: b.status,
   });
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

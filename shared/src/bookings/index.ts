@@ -1,4 +1,4 @@
-/** Seed 002 bookings: manual transitions and the time sweep (DESIGN I8). */
+/** Bookings: manual transitions and the time sweep (DESIGN I8). */
 export { createBooking, startBooking, completeBooking, cancelBooking, isBookingParticipant } from './booking.ts';
 export type { CreateBookingArgs } from './booking.ts';
 export { sweepBooking, sweepBookings } from './sweep.ts';

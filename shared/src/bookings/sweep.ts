@@ -1,5 +1,5 @@
 /**
- * Seed 002's automatic transitions by time, the reference for the server's
+ * Bookings' automatic transitions by time, the reference for the server's
  * set-based SQL sweep (scheduler, `/api/admin/update-session-status`,
  * `/api/cron/complete-sessions`).
  *
@@ -19,7 +19,7 @@ import { BookingStatus } from '../rows.ts';
 import type { BookingRow } from '../rows.ts';
 import type { Millis } from '../time.ts';
 
-/** One automatic change, as seed 002's `updates` array reports it. */
+/** One automatic change, as the update routes' `updates` array reports it. */
 export interface BookingStatusUpdate {
   readonly id: string;
   readonly from: BookingStatus;
@@ -27,7 +27,7 @@ export interface BookingStatusUpdate {
   readonly is_delayed: boolean;
 }
 
-/** Seed 002's response body of the update routes. Plain data. */
+/** The response body of the update routes. Plain data. */
 export interface SweepReport {
   /** Bookings marked ONGOING (delayed) by this sweep. */
   readonly started: number;

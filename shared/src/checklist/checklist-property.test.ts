@@ -15,9 +15,9 @@ import type { ChecklistStatus, TaskStatus } from '../rows.ts';
 import { applyEffects, stateFrom } from '../state.ts';
 import type { State } from '../state.ts';
 import { checkTaskInvariants, taskTablesOf } from '../tasks/task-invariants.ts';
-import { runTaskOp } from '../tasks/task-ops.ts';
+import { applyIntent } from '../intents/apply-intent.ts';
 import { snapshotOf } from '../tasks/task-snapshot.ts';
-import { actor, contextAt, T0, taskRow } from '../tasks/testing.ts';
+import { actor, asIntent, contextAt, T0, taskRow } from '../tasks/testing.ts';
 import { addChecklistItem, deleteChecklistItem, renameChecklistItem, setChecklistItemStatus } from './checklist-rules.ts';
 import { numericStatus } from './derive.ts';
 
@@ -28,7 +28,7 @@ type Op =
   | { kind: 'add'; who: number; task: number; status: number }
   | { kind: 'set'; who: number; task: number; item: number; status: number }
   | { kind: 'rename' | 'delete'; who: number; task: number; item: number }
-  | { kind: 'task'; who: number; task: number; op: 'claim' | 'release' | 'complete' | 'start' | 'pause' }
+  | { kind: 'task'; who: number; task: number; op: 'task.claim' | 'task.release' | 'task.complete' | 'work.start' | 'work.pause' }
   | { kind: 'set_task'; who: number; task: number; status: TaskStatus };
 
 const who = fc.nat({ max: ACTORS.length - 1 });
@@ -41,7 +41,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('add' as const), who, task, status }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), who, task, item, status }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('rename' as const, 'delete' as const), who, task, item }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('task' as const), who, task, op: fc.constantFrom('claim' as const, 'release' as const, 'complete' as const, 'start' as const, 'pause' as const) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('task' as const), who, task, op: fc.constantFrom('task.claim' as const, 'task.release' as const, 'task.complete' as const, 'work.start' as const, 'work.pause' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('set_task' as const), who, task, status: fc.constantFrom(...TASK_STATUSES) }) },
 );
 
@@ -49,7 +49,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 interface RefItem { id: string; task: string; status: number; deleted: boolean; title: string }
 
-/** Seed 004's outcome as a table over which statuses are present (bits: 1 planned, 2 in progress, 4 done, 8 skipped). */
+/** The derived status as a table over which statuses are present (bits: 1 planned, 2 in progress, 4 done, 8 skipped). */
 function refDerive(statuses: readonly number[]): number {
   const mask = statuses.reduce((m, s) => m | (1 << (s - 1)), 0);
   if (mask & 2 || (mask & 1 && mask & 4)) return 2;
@@ -114,10 +114,10 @@ describe('checklist property', () => {
               result = deleteChecklistItem(snap, { item_id: itemId }, ctx);
               break;
             case 'task':
-              result = runTaskOp(state, { kind: op.op, task_id: taskId }, ctx);
+              result = applyIntent(state, asIntent({ kind: op.op, args: { task_id: taskId } }, ctx.now), ctx);
               break;
             case 'set_task':
-              result = runTaskOp(state, { kind: 'set_status', task_id: taskId, status: op.status }, ctx);
+              result = applyIntent(state, asIntent({ kind: 'task.set_status', args: { task_id: taskId, status: op.status } }, ctx.now), ctx);
               break;
           }
           if (op.kind !== 'task' && op.kind !== 'set_task') {

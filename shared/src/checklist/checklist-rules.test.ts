@@ -45,8 +45,9 @@ const items = (state: State): ChecklistItemRow[] => [...state.checklist_items.va
 const openSessions = (state: State) => [...state.work_sessions.values()].filter((s) => s.ended_at === null);
 const at = (s: number, who = W1) => contextAt(T0 + s * 1_000, who);
 
-describe('checklist rules (seed 004)', () => {
-  test('seed 004 test case 9: updating the first of [PLANNED, PLANNED] to IN_PROGRESS moves the task to in progress', () => {
+// Four of these are the spec's own cases (seeds/004-checklist-derived-task-status.md: test cases 9 and 10, edge cases 3 and 4).
+describe('checklist rules', () => {
+  test('updating the first of [PLANNED, PLANNED] to IN_PROGRESS moves the task to in progress', () => {
     const before = world({}, [PLANNED, PLANNED]);
     expect(displayedStatus(task(before).status, items(before))).toBe(PLANNED);
     const { state } = apply(before, (snap) => setChecklistItemStatus(snap, { item_id: 'i0', status: IN_PROGRESS }, at(60)));
@@ -56,7 +57,7 @@ describe('checklist rules (seed 004)', () => {
     expect(openSessions(state)).toMatchObject([{ task_id: 't1', user_id: 'w1', started_at: T0 + 60_000 }]);
   });
 
-  test('seed 004 test case 10: deleting the IN_PROGRESS item of [IN_PROGRESS, PLANNED] moves the task back to planned', () => {
+  test('deleting the IN_PROGRESS item of [IN_PROGRESS, PLANNED] moves the task back to planned', () => {
     const before = world({ status: TaskStatus.inProgress, claimed_by: 'w1', assigned_at: T0 }, [IN_PROGRESS, PLANNED], { session: true });
     const { state, effects } = apply(before, (snap) => deleteChecklistItem(snap, { item_id: 'i0' }, at(90)));
     expect(rowsOf(effects, 'checklist_items')).toEqual([{ ...items(before)[0], deleted_at: T0 + 90_000, updated_at: T0 + 90_000 }]);
@@ -79,7 +80,7 @@ describe('checklist rules (seed 004)', () => {
     expect(task(state).status).toBe(TaskStatus.skipped);
   });
 
-  test('seed 004 edge case 3: the first planned item of a done task makes it planned', () => {
+  test('the first planned item of a done task makes it planned', () => {
     const before = world({ status: TaskStatus.done }, []);
     const { state, effects } = apply(before, (snap) => addChecklistItem(snap, { id: 'new', title: ' Check oil ' }, at(10)));
     expect(rowsOf(effects, 'checklist_items')).toEqual([
@@ -88,7 +89,7 @@ describe('checklist rules (seed 004)', () => {
     expect(task(state).status).toBe(TaskStatus.todo);
   });
 
-  test('seed 004 edge case 4: deleting the last live item leaves the task atomic with its current status', () => {
+  test('deleting the last live item leaves the task atomic with its current status', () => {
     const before = world({ status: TaskStatus.inProgress, claimed_by: 'w1', assigned_at: T0 }, [IN_PROGRESS], { session: true });
     const { state, effects } = apply(before, (snap) => deleteChecklistItem(snap, { item_id: 'i0' }, at(10)));
     expect(effects).toHaveLength(1);

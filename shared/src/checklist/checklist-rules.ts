@@ -1,11 +1,11 @@
 /**
- * Seed 004's checklist item intents: add, set status, rename, soft delete.
+ * Checklist item rules: add, set status, rename, soft delete.
  * Each changes one item and then lets the task follow its items
  * (follow-items.ts), all in one list of effects.
  *
  * Invariants:
  * 1. I6 holds after every rule: a task with live items has the status they derive.
- * 2. Item statuses are seed 004's numbers 1–4 only (INVALID_INPUT otherwise).
+ * 2. Item statuses are the numbers 1–4 only (INVALID_INPUT otherwise).
  * 3. An item is addressed within its task: an unknown item, another task's
  *    item, or (for set/rename) a deleted one is NOT_FOUND. Deleting a
  *    deleted item changes nothing.

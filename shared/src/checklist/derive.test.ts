@@ -11,48 +11,49 @@ function item(status: ChecklistStatus, n = 0, deleted_at: number | null = null):
 }
 const items = (...statuses: ChecklistStatus[]) => statuses.map((s, n) => item(s, n));
 
-describe('seed 004 derivation', () => {
-  test.each(TASK_STATUSES)('seed 004 test case 1: empty checklist shows the manual status (%s)', (status) => {
+// Test cases 1–10 of seeds/004-checklist-derived-task-status.md, in order.
+describe('status derived from checklist items', () => {
+  test.each(TASK_STATUSES)('empty checklist shows the manual status (%s)', (status) => {
     expect(isAtomic([])).toBe(true);
     expect(displayedStatus(status, [])).toBe(numericStatus(status));
   });
 
-  test('seed 004 test case 2: [PLANNED, PLANNED, PLANNED] derives PLANNED', () => {
+  test('[PLANNED, PLANNED, PLANNED] derives PLANNED', () => {
     expect(deriveTaskStatus(items(PLANNED, PLANNED, PLANNED))).toBe(PLANNED);
   });
 
-  test('seed 004 test case 3: [IN_PROGRESS, PLANNED, PLANNED] derives IN_PROGRESS', () => {
+  test('[IN_PROGRESS, PLANNED, PLANNED] derives IN_PROGRESS', () => {
     expect(deriveTaskStatus(items(IN_PROGRESS, PLANNED, PLANNED))).toBe(IN_PROGRESS);
   });
 
-  test('seed 004 test case 4: [DONE, PLANNED, PLANNED] derives IN_PROGRESS', () => {
+  test('[DONE, PLANNED, PLANNED] derives IN_PROGRESS', () => {
     expect(deriveTaskStatus(items(DONE, PLANNED, PLANNED))).toBe(IN_PROGRESS);
   });
 
-  test('seed 004 test case 5: [DONE, DONE, DONE] derives DONE', () => {
+  test('[DONE, DONE, DONE] derives DONE', () => {
     expect(deriveTaskStatus(items(DONE, DONE, DONE))).toBe(DONE);
   });
 
-  test('seed 004 test case 6: [DONE, DONE, SKIPPED] derives DONE', () => {
+  test('[DONE, DONE, SKIPPED] derives DONE', () => {
     expect(deriveTaskStatus(items(DONE, DONE, SKIPPED))).toBe(DONE);
   });
 
-  test('seed 004 test case 7: [SKIPPED, SKIPPED, SKIPPED] derives SKIPPED', () => {
+  test('[SKIPPED, SKIPPED, SKIPPED] derives SKIPPED', () => {
     expect(deriveTaskStatus(items(SKIPPED, SKIPPED, SKIPPED))).toBe(SKIPPED);
   });
 
-  test('seed 004 test case 8: [IN_PROGRESS, DONE, SKIPPED] derives IN_PROGRESS', () => {
+  test('[IN_PROGRESS, DONE, SKIPPED] derives IN_PROGRESS', () => {
     expect(deriveTaskStatus(items(IN_PROGRESS, DONE, SKIPPED))).toBe(IN_PROGRESS);
   });
 
-  test('seed 004 test case 9: updating the first of [PLANNED, PLANNED] to IN_PROGRESS derives IN_PROGRESS', () => {
+  test('updating the first of [PLANNED, PLANNED] to IN_PROGRESS derives IN_PROGRESS', () => {
     const before = items(PLANNED, PLANNED);
     expect(deriveTaskStatus(before)).toBe(PLANNED);
     const after = before.map((it, n) => (n === 0 ? { ...it, status: IN_PROGRESS } : it));
     expect(deriveTaskStatus(after)).toBe(IN_PROGRESS);
   });
 
-  test('seed 004 test case 10: deleting the IN_PROGRESS item of [IN_PROGRESS, PLANNED] derives PLANNED', () => {
+  test('deleting the IN_PROGRESS item of [IN_PROGRESS, PLANNED] derives PLANNED', () => {
     const before = items(IN_PROGRESS, PLANNED);
     expect(deriveTaskStatus(liveItems(before))).toBe(IN_PROGRESS);
     const after = before.map((it, n) => (n === 0 ? { ...it, deleted_at: 1_000 } : it));
@@ -60,7 +61,7 @@ describe('seed 004 derivation', () => {
     expect(displayedStatus(TaskStatus.inProgress, after)).toBe(PLANNED);
   });
 
-  test('all-skipped beats the "no pending work" rule (the seed text orders rule 4 before 5, its test case 7 wins)', () => {
+  test('all-skipped beats the "no pending work" rule (the spec orders rule 4 before 5, its test case 7 wins)', () => {
     expect(deriveTaskStatus(items(SKIPPED))).toBe(SKIPPED);
     expect(deriveTaskStatus(items(DONE, SKIPPED))).toBe(DONE);
     expect(deriveTaskStatus(items(PLANNED, SKIPPED))).toBe(PLANNED);

@@ -1,5 +1,5 @@
 /**
- * Seed 004: a task with live checklist items takes its status from them.
+ * A task with live checklist items takes its status from them.
  *
  * Invariant I6: a task with live (not soft-deleted) items has
  * `numericStatus(task.status) === deriveTaskStatus(items)`.
@@ -7,8 +7,9 @@
  */
 import { ChecklistStatus, TaskStatus } from '../rows.ts';
 import type { ChecklistItemRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 
-/** Seed 004's numeric view of a task status: backlog/todo → 1, in-progress/on-hold → 2, done → 3, skipped → 4. */
+/** The numeric view of a task status: backlog/todo → 1, in-progress/on-hold → 2, done → 3, skipped → 4. */
 export function numericStatus(status: TaskStatus): ChecklistStatus {
   switch (status) {
     case TaskStatus.backlog:
@@ -53,8 +54,9 @@ export function liveItems<T extends Pick<ChecklistItemRow, 'deleted_at'>>(items:
 }
 
 /**
- * Seed 004 rules 1–6 over the given items' statuses (callers pass live items).
- * An empty list returns PLANNED, as the seed's reference does; callers decide
+ * Rules 1–6 of seeds/004-checklist-derived-task-status.md over the given items' statuses (callers
+ * pass live items). An empty list returns PLANNED, as that document's
+ * reference does; callers decide
  * atomic tasks by `isAtomic` and never derive for them.
  */
 export function deriveTaskStatus(items: readonly Pick<ChecklistItemRow, 'status'>[]): ChecklistStatus {
@@ -73,7 +75,7 @@ export function deriveTaskStatus(items: readonly Pick<ChecklistItemRow, 'status'
   if (inProgress > 0) return ChecklistStatus.inProgress; // rule 1: active work wins
   if (done > 0 && planned > 0) return ChecklistStatus.inProgress; // rule 2: partial progress
   if (done === total) return ChecklistStatus.done; // rule 3: all done
-  // Rule 5 is checked before rule 4: the seed's code lists "no pending work →
+  // Rule 5 is checked before rule 4: the spec's code lists "no pending work →
   // DONE" first, which would turn an all-skipped list into DONE, but its test
   // case 7 requires [SKIPPED, SKIPPED, SKIPPED] → SKIPPED. The tests win.
   if (skipped === total) return ChecklistStatus.skipped; // rule 5: all skipped
@@ -86,12 +88,8 @@ export function isAtomic(items: readonly Pick<ChecklistItemRow, 'deleted_at'>[])
   return liveItems(items).length === 0;
 }
 
-/** The status seed 004 shows: derived from live items for non-atomic tasks, the manual one otherwise. */
+/** The numeric status a task shows: derived from live items for non-atomic tasks, the manual one otherwise. */
 export function displayedStatus(status: TaskStatus, items: readonly ChecklistItemRow[]): ChecklistStatus {
   const live = liveItems(items);
   return live.length === 0 ? numericStatus(status) : deriveTaskStatus(live);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

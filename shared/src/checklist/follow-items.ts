@@ -7,7 +7,7 @@
  * Invariants:
  * 1. A task with live items ends with numericStatus(status) === deriveTaskStatus(live items).
  * 2. A task left with no live items (the last one deleted) is atomic again and
- *    keeps its current status (seed 004 edge case 4).
+ *    keeps its current status (edge case 4 of seeds/004-checklist-derived-task-status.md).
  * 3. A derived "in progress" opens a session only for someone allowed to
  *    (the claimer, or whoever picks up an unclaimed task); a supervisor
  *    ticking an item of a task claimed by someone else puts it on hold

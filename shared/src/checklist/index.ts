@@ -1,5 +1,5 @@
 /**
- * Seed 004: checklist items and the task status derived from them (I6).
+ * Checklist items and the task status derived from them (I6).
  * Named exports, so helper names never collide with other aggregates'.
  */
 export { deriveTaskStatus, numericStatus, taskStatusFor, liveItems, isAtomic, displayedStatus } from './derive.ts';

@@ -5,7 +5,7 @@ import { applyEffects, stateFrom } from '../state.ts';
 import type { State } from '../state.ts';
 import { HOUR, MINUTE } from '../time.ts';
 import { applyIntent } from './apply-intent.ts';
-import { INTENT_KINDS } from './intent-args.ts';
+import { INTENT_KINDS } from './intent-definitions.ts';
 import type { Intent } from './intent.ts';
 import { exampleIntent } from './testing.ts';
 import { ruleContext } from '../context.ts';

@@ -1,33 +1,13 @@
-/** Intent kinds, their zod schemas, the sync push contract and intent targets (API.md "Sync push"). */
-export {
-  IntentKind,
-  INTENT_KINDS,
-  INTENT_ARGS,
-  MAX_ID_LENGTH,
-  MAX_TITLE_LENGTH,
-  MAX_NOTES_LENGTH,
-  MAX_REASON_LENGTH,
-  MAX_SOP_TASKS,
-  MAX_SOP_STEPS,
-  IdSchema,
-  TitleSchema,
-  TaskCreateArgsSchema,
-  TaskSetStatusArgsSchema,
-  TaskRefArgsSchema,
-  ChecklistAddArgsSchema,
-  ChecklistSetStatusArgsSchema,
-  ChecklistRenameArgsSchema,
-  ChecklistRefArgsSchema,
-  RunStartArgsSchema,
-  RunCheckArgsSchema,
-  RunRefArgsSchema,
-  BookingRefArgsSchema,
-} from './intent-args.ts';
-export type { IntentArgs } from './intent-args.ts';
-export { DeviceTimeSchema, IntentSchema, MAX_REPORTED_ISSUES, parseIntent } from './intent.ts';
+/** Intent kinds, their definitions, the sync push contract and intent targets (API.md "Sync push"). */
+export { MAX_ID_LENGTH, MAX_TITLE_LENGTH, MAX_NOTES_LENGTH, MAX_REASON_LENGTH, DeviceTimeSchema, IdSchema, TitleSchema } from './arg-schemas.ts';
+export { Aggregate } from './define-intent.ts';
+export type { AggregateRef } from './define-intent.ts';
+export { INTENTS, INTENT_KINDS, INTENT_ARGS } from './intent-definitions.ts';
+export type { IntentArgs, IntentKind } from './intent-definitions.ts';
+export { MAX_SOP_TASKS, MAX_SOP_STEPS } from './sop-intents.ts';
+export { IntentSchema, MAX_REPORTED_ISSUES, parseIntent } from './intent.ts';
 export type { Intent, IntentOf } from './intent.ts';
-export { Aggregate, intentTarget, intentRefs, aggregateKey, sharesAggregate } from './intent-target.ts';
-export type { AggregateRef } from './intent-target.ts';
+export { intentTarget, intentRefs, aggregateKey, sharesAggregate } from './intent-target.ts';
 export {
   MAX_BATCH_SIZE,
   LooseIntentSchema,
@@ -42,5 +22,4 @@ export {
   isKnownErrorCode,
 } from './push.ts';
 export type { LooseIntent, PushRequest, Outcome, PushResponse, ReceivedOutcome, RejectionCode, UnknownErrorCode } from './push.ts';
-export { EXAMPLE_ARGS, exampleIntent } from './testing.ts';
-export { applyIntent, activeRunOf, newestConfirmedVersion, runSnapshotOf } from './apply-intent.ts';
+export { applyIntent } from './apply-intent.ts';

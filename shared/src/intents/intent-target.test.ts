@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { INTENT_KINDS } from './intent-args.ts';
-import type { IntentKind } from './intent-args.ts';
+import { INTENT_KINDS } from './intent-definitions.ts';
+import type { IntentKind } from './intent-definitions.ts';
 import { aggregateKey, intentRefs, intentTarget, sharesAggregate } from './intent-target.ts';
 import { exampleIntent } from './testing.ts';
 

@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import { INTENT_ARGS, INTENT_KINDS, MAX_ID_LENGTH, MAX_NOTES_LENGTH, MAX_TITLE_LENGTH } from './intent-args.ts';
-import type { IntentKind } from './intent-args.ts';
+import { MAX_ID_LENGTH, MAX_NOTES_LENGTH, MAX_TITLE_LENGTH } from './arg-schemas.ts';
+import { INTENT_ARGS, INTENT_KINDS } from './intent-definitions.ts';
+import type { IntentKind } from './intent-definitions.ts';
 import { IntentSchema, parseIntent } from './intent.ts';
 import type { Intent, IntentOf } from './intent.ts';
 import { EXAMPLE_ARGS, exampleIntent } from './testing.ts';

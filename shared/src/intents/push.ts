@@ -22,8 +22,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from '../errors.ts';
-import { IdSchema } from './intent-args.ts';
-import { DeviceTimeSchema } from './intent.ts';
+import { DeviceTimeSchema, IdSchema } from './arg-schemas.ts';
 
 export const MAX_BATCH_SIZE = 500;
 

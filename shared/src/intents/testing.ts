@@ -2,7 +2,7 @@
  * A valid example of every intent kind, for tests here and in other packages
  * (server push route, client journal). Not used by any rule.
  */
-import type { IntentArgs, IntentKind } from './intent-args.ts';
+import type { IntentArgs, IntentKind } from './intent-definitions.ts';
 import type { IntentOf } from './intent.ts';
 
 export const EXAMPLE_ARGS: { readonly [K in IntentKind]: IntentArgs<K> } = {

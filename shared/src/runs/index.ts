@@ -1,5 +1,5 @@
 /**
- * Seed 001: SOP versions and procedure runs (I7). Named exports, so helper
+ * SOP versions and procedure runs (I7). Named exports, so helper
  * names never collide with other aggregates'.
  */
 export { allSteps, firstStep, stepAfter, stepById, stepCount } from './steps.ts';
@@ -12,7 +12,9 @@ export type { OverrideArgs, RunAccess } from './run-guard.ts';
 export { startRun } from './run-start.ts';
 export type { StartRunArgs } from './run-start.ts';
 export { pauseRun, resumeRun, completeRun, approveRun } from './run-lifecycle.ts';
-export type { ApproveRunArgs, RunSnapshot } from './run-lifecycle.ts';
+export type { ApproveRunArgs } from './run-lifecycle.ts';
+export { activeRunOf, newestConfirmedVersion, runSnapshotOf } from './run-snapshot.ts';
+export type { RunSnapshot } from './run-snapshot.ts';
 export { recordCheck } from './run-check.ts';
 export type { RecordCheckArgs } from './run-check.ts';
 export { runView } from './run-view.ts';

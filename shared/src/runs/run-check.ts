@@ -1,5 +1,5 @@
 /**
- * Recording a safety check on a run's step (seed 001 session-002).
+ * Recording a safety check on a run's step.
  *
  * Invariants (I7):
  * 1. A run advances only past a passed check for its current step; a failed
@@ -18,10 +18,11 @@ import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { CheckResult, RunStatus } from '../rows.ts';
 import type { SafetyCheckRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 import { runAccess, withOverrideAudit } from './run-guard.ts';
 import type { OverrideArgs } from './run-guard.ts';
 import { completionEffects, invalidState } from './run-lifecycle.ts';
-import type { RunSnapshot } from './run-lifecycle.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
 import { stepAfter, stepById } from './steps.ts';
 
 export interface RecordCheckArgs extends OverrideArgs {
@@ -42,7 +43,7 @@ export function recordCheck(snap: RunSnapshot, args: RecordCheckArgs, ctx: RuleC
     return err(domainError('NOT_FOUND', `SOP version ${run.sop_id} v${run.sop_version} not found.`));
   }
   if (stepById(version, args.step_id) === null) {
-    return err(domainError('NOT_FOUND', `Step ${args.step_id} is not part of this work session's SOP.`));
+    return err(domainError('NOT_FOUND', `Step ${args.step_id} is not part of this run's SOP.`));
   }
   const existing = checks.find((c) => c.id === args.check_id);
   if (existing !== undefined) {
@@ -61,11 +62,11 @@ export function recordCheck(snap: RunSnapshot, args: RecordCheckArgs, ctx: RuleC
   const effects = (): Result<Effect[]> => {
     switch (run.status) {
       case RunStatus.paused:
-        return err(invalidState('This work session is paused; resume it before recording checks.'));
+        return err(invalidState('This procedure run is paused; resume it before recording checks.'));
       case RunStatus.completed:
         return access.value.mode === 'override'
           ? ok([put('safety_checks', check)])
-          : err(invalidState('This work session is completed and can no longer be modified.'));
+          : err(invalidState('This procedure run is completed and can no longer be modified.'));
       case RunStatus.inProgress: {
         if (args.step_id !== run.current_step_id) {
           return err(
@@ -83,8 +84,4 @@ export function recordCheck(snap: RunSnapshot, args: RecordCheckArgs, ctx: RuleC
   };
   const result = effects();
   return result.ok ? ok(withOverrideAudit(access.value, 'run.check', run, result.value, ctx)) : result;
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

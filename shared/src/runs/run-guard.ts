@@ -43,15 +43,15 @@ export function runAccess(run: ProcedureRunRow, args: OverrideArgs, ctx: RuleCon
     domainError(
       'FORBIDDEN',
       isSupervisor(ctx.actor)
-        ? 'This work session belongs to another worker; give an override_reason to change it.'
-        : 'Only the worker who started this work session may change it.',
+        ? 'This procedure run belongs to another worker; give an override_reason to change it.'
+        : 'Only the worker who started this procedure run may change it.',
     ),
   );
 }
 
 /** Error details travel to clients as they are (sync outcomes, HTTP bodies), so the time is already ISO-8601 UTC. */
 export function lockedError(run: ProcedureRunRow) {
-  return domainError('SESSION_LOCKED', 'This work session was approved and is locked; it can no longer be modified.', {
+  return domainError('SESSION_LOCKED', 'This procedure run was approved and is locked; it can no longer be modified.', {
     reason: 'approved',
     locked_by: run.locked_by,
     locked_at: toIsoOrNull(run.locked_at),

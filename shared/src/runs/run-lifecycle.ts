@@ -20,16 +20,11 @@ import { domainError } from '../errors.ts';
 import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { RunStatus } from '../rows.ts';
-import type { ProcedureRunRow, SafetyCheckRow, SopVersionRow } from '../rows.ts';
+import type { ProcedureRunRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 import { auditRow, changedFields, runAccess, withOverrideAudit } from './run-guard.ts';
 import type { OverrideArgs } from './run-guard.ts';
-
-/** A run with the SOP version it is pinned to and its checks. */
-export interface RunSnapshot {
-  readonly run: ProcedureRunRow;
-  readonly version: SopVersionRow;
-  readonly checks: readonly SafetyCheckRow[];
-}
+import type { RunSnapshot } from './run-snapshot.ts';
 
 export interface ApproveRunArgs {
   readonly reason?: string | undefined;
@@ -47,7 +42,7 @@ export function pauseRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, ctx
     case RunStatus.paused:
       return ok([]);
     case RunStatus.completed:
-      return err(invalidState('A completed work session cannot be paused.'));
+      return err(invalidState('A completed procedure run cannot be paused.'));
     default:
       return unreachable(run.status);
   }
@@ -65,13 +60,13 @@ export function resumeRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, ct
     case RunStatus.inProgress:
       return ok([]);
     case RunStatus.completed:
-      return err(invalidState('A completed work session cannot be resumed.'));
+      return err(invalidState('A completed procedure run cannot be resumed.'));
     default:
       return unreachable(run.status);
   }
 }
 
-/** Manual completion by the run's worker (seed 001 session-004). */
+/** Manual completion by the run's worker. */
 export function completeRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, ctx: RuleContext): Result<Effect[]> {
   const { run } = snap;
   const access = runAccess(run, args, ctx);
@@ -89,9 +84,9 @@ export function completeRun(snap: Pick<RunSnapshot, 'run'>, args: OverrideArgs, 
 
 export function approveRun(snap: Pick<RunSnapshot, 'run'>, args: ApproveRunArgs, ctx: RuleContext): Result<Effect[]> {
   const { run } = snap;
-  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only supervisors and admins approve work sessions.'));
+  if (!isSupervisor(ctx.actor)) return err(domainError('FORBIDDEN', 'Only supervisors and admins approve procedure runs.'));
   if (run.locked) return ok([]);
-  if (run.status !== RunStatus.completed) return err(invalidState('Only a completed work session can be approved.'));
+  if (run.status !== RunStatus.completed) return err(invalidState('Only a completed procedure run can be approved.'));
   const locked: ProcedureRunRow = { ...run, locked: true, locked_by: ctx.actor.user_id, locked_at: ctx.now, updated_at: ctx.now };
   const [oldValue, newValue] = changedFields(run, locked);
   return ok([
@@ -122,8 +117,4 @@ export function completionEffects(run: ProcedureRunRow, ctx: RuleContext): Effec
 
 export function invalidState(message: string) {
   return domainError('CONFLICT_INVALID_STATE', message);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

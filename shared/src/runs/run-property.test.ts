@@ -70,7 +70,7 @@ function refInitial(): Ref {
 
 const canOverride = (who: { role: Role }, reason: boolean) => reason && who.role !== 'worker';
 
-/** 'owner' | 'override' or the refusal code, as the seed's access table says. */
+/** 'owner' | 'override' or the refusal code, as the SOP spec's access table says. */
 function refAccess(run: RefRun, who: { id: string; role: Role }, reason: boolean): 'owner' | 'override' | string {
   if (run.locked) return canOverride(who, reason) ? 'override' : 'SESSION_LOCKED';
   if (run.worker === who.id) return 'owner';

@@ -11,7 +11,7 @@ import { recordCheck } from './run-check.ts';
 import type { RecordCheckArgs } from './run-check.ts';
 import { lockedAttemptAudit } from './run-guard.ts';
 import { approveRun, completeRun, pauseRun, resumeRun } from './run-lifecycle.ts';
-import type { RunSnapshot } from './run-lifecycle.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
 import { checkRunInvariants } from './run-invariants.ts';
 import { startRun } from './run-start.ts';
 import { runView } from './run-view.ts';
@@ -77,8 +77,8 @@ class World {
   }
 }
 
-describe('procedure runs (seed 001)', () => {
-  test('start work session from SOP sets the first step of the first task', () => {
+describe('procedure runs', () => {
+  test('starting a run from an SOP sets the first step of the first task', () => {
     const w = new World();
     w.start();
     expect(w.run).toEqual({
@@ -101,7 +101,7 @@ describe('procedure runs (seed 001)', () => {
     expect(w.run).toMatchObject({ status: 'in_progress', current_step_id: 's3' });
   });
 
-  test('complete session after final step', () => {
+  test('a pass on the final step completes the run', () => {
     const w = new World();
     w.start();
     w.check('s1', 'passed', W1(2_000));
@@ -113,7 +113,7 @@ describe('procedure runs (seed 001)', () => {
     expect(event?.new_value).toMatchObject({ status: 'completed', completed_at: 4_000, current_step_id: null });
   });
 
-  test('worker completes session manually', () => {
+  test('the worker completes a run manually', () => {
     const w = new World();
     w.start();
     w.apply(ok(pauseRun(w.snap, {}, W1(1_500))));
@@ -129,7 +129,7 @@ describe('procedure runs (seed 001)', () => {
     expect(rowsOf(amended, 'audit_log')[0]).toMatchObject({ action: 'run.check.override', reason: 'paper form found', actor_id: 's1' });
   });
 
-  test('only the owner completes a session', () => {
+  test('only the owner completes a run', () => {
     const w = new World();
     w.start();
     refused(completeRun(w.snap, {}, W2(2_000)), 'FORBIDDEN');
@@ -137,7 +137,7 @@ describe('procedure runs (seed 001)', () => {
     expect(ok(completeRun(w.snap, {}, W1(2_000)))).not.toEqual([]);
   });
 
-  test('attempt to modify locked session is rejected and audited', () => {
+  test('an attempt to change a locked run is refused and audited', () => {
     const w = new World();
     w.start();
     w.apply(ok(completeRun(w.snap, {}, W1(2_000))));
@@ -180,7 +180,7 @@ describe('procedure runs (seed 001)', () => {
     refused(recordCheck(w.snap, { check_id: 'z', step_id: 's1', result: 'passed', override_reason: 'me' }, W1(6_000)), 'SESSION_LOCKED');
   });
 
-  test('worker pauses session keeps the current step', () => {
+  test('pausing a run keeps the current step', () => {
     const w = new World();
     w.start();
     w.check('s1', 'passed', W1(2_000));
@@ -193,7 +193,7 @@ describe('procedure runs (seed 001)', () => {
     expect(ok(resumeRun(w.snap, {}, W1(4_500)))).toEqual([]);
   });
 
-  test('start session while one is active → 409 with the existing id', () => {
+  test('starting a run while one is active → 409 with the existing id', () => {
     const w = new World();
     w.start();
     const error = refused(startRun(w.run, VERSION, SOP, { id: 'r2', sop_id: 'sop1' }, W1(2_000)), 'ACTIVE_SESSION_EXISTS');
@@ -207,7 +207,7 @@ describe('procedure runs (seed 001)', () => {
     expect(ok(startRun(w.run, VERSION, SOP, { id: 'r2', sop_id: 'sop1' }, W1(4_000)))).toHaveLength(1);
   });
 
-  test('get active session for worker returns the current step, its checks and the next step', () => {
+  test('the worker\'s active run shows the current step, its checks and the next step', () => {
     const w = new World();
     w.start();
     w.check('s1', 'failed', W1(2_000));

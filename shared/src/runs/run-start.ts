@@ -1,5 +1,5 @@
 /**
- * Starting a procedure run (seed 001's "start work session").
+ * Starting a procedure run.
  *
  * Invariants (I7):
  * 1. A worker has at most one active run (in_progress or paused); a second
@@ -38,13 +38,13 @@ export function startRun(
     return err(domainError('NOT_FOUND', `SOP ${args.sop_id} not found.`));
   }
   if (version === null || version.sop_id !== sop.id || version.status !== SopStatus.confirmed) {
-    return err(domainError('SOP_NOT_CONFIRMED', `SOP "${sop.title}" has no confirmed version yet; confirm it before starting a work session.`));
+    return err(domainError('SOP_NOT_CONFIRMED', `SOP "${sop.title}" has no confirmed version yet; confirm it before starting a run.`));
   }
   if (activeRunOfWorker !== null && activeRunOfWorker.status !== RunStatus.completed) {
     return err(
       domainError(
         'ACTIVE_SESSION_EXISTS',
-        `You already have an active work session (${activeRunOfWorker.id}). Complete or cancel it before starting a new one.`,
+        `You already have an active procedure run (${activeRunOfWorker.id}). Complete or cancel it before starting a new one.`,
         { existing_session_id: activeRunOfWorker.id },
       ),
     );

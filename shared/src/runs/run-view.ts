@@ -1,7 +1,7 @@
 /**
- * What a client shows for a run (seed 001 session-003): the current step, the
- * next expected step, the checks so far and progress counts. Pure data; the
- * HTTP layer formats timestamps.
+ * What a client shows for a run: the current step, the next expected step,
+ * the checks so far and progress counts. Pure data; the HTTP layer formats
+ * timestamps.
  */
 import { CheckResult, RunStatus } from '../rows.ts';
 import type { ProcedureRunRow, SafetyCheckRow, SopVersionRow } from '../rows.ts';

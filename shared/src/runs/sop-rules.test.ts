@@ -123,7 +123,7 @@ describe('SOP edit and confirm', () => {
 });
 
 describe('SOP delete', () => {
-  test('prevent SOP deletion with active sessions', () => {
+  test('an SOP with active runs is not deleted', () => {
     const { sop } = created();
     const result = deleteSop(sop, [run('r1', 'in_progress'), run('r2', 'paused'), run('r3', 'completed')], ctx());
     if (result.ok) throw new Error('expected a refusal');

@@ -21,6 +21,7 @@ import { err, ok } from '../result.ts';
 import type { Result } from '../result.ts';
 import { RunStatus, SopStatus } from '../rows.ts';
 import type { ProcedureRunRow, SopRow, SopVersionRow } from '../rows.ts';
+import { unreachable } from '../unreachable.ts';
 import { buildSopTasks, validTitle } from './sop-content.ts';
 import type { SopTaskInput } from './sop-content.ts';
 import { stepCount } from './steps.ts';
@@ -118,7 +119,7 @@ export function deleteSop(sop: SopRow, activeRuns: readonly ProcedureRunRow[], c
     return err(
       domainError(
         'SOP_HAS_ACTIVE_SESSIONS',
-        `SOP "${sop.title}" has ${active.length} active work session(s): ${active.join(', ')}. ` +
+        `SOP "${sop.title}" has ${active.length} active procedure run(s): ${active.join(', ')}. ` +
           'Complete or cancel them before deleting the SOP.',
         { active_session_ids: active },
       ),
@@ -139,8 +140,4 @@ function checkWritable(sop: SopRow, latest: SopVersionRow, ctx: RuleContext): Re
 
 function forbidden<T>(): Result<T> {
   return err(domainError('FORBIDDEN', 'Only supervisors and admins manage SOPs.'));
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

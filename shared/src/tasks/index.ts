@@ -1,5 +1,5 @@
 /**
- * Task lifecycle rules (seeds 000 and 003; DESIGN §2 I1–I6). Named exports,
+ * Task lifecycle rules (DESIGN §2 I1–I6). Named exports,
  * not `export *`, so helper names here never collide with other aggregates'.
  */
 export { isStale, closeStale, sweepStale } from './stale-sweep.ts';
@@ -10,8 +10,6 @@ export { checkTaskInvariants, taskTablesOf } from './task-invariants.ts';
 export type { InvariantViolation, TaskInvariant, TaskTables } from './task-invariants.ts';
 export { moveTask, planMove, closeOpenSession, transitionTime, planEffects, lastEventAt, untouchedSinceSweep } from './task-lifecycle.ts';
 export type { TaskPlan } from './task-lifecycle.ts';
-export { runTaskOp } from './task-ops.ts';
-export type { TaskOp, TaskOpKind } from './task-ops.ts';
 export { snapshotOf, startedLater } from './task-snapshot.ts';
 export type { TaskSnapshot } from './task-snapshot.ts';
 export { setTaskStatus } from './task-status.ts';

@@ -20,9 +20,9 @@ describe('stale cutoff', () => {
 
   test('heartbeat then stale cutoff closes the session', () => {
     let state = stateFrom({ tasks: [taskRow({ id: 'A', claimed_by: 'w1', assigned_at: T0 })] });
-    state = step(state, { kind: 'start', task_id: 'A' }, contextAt(T0, w1)).state;
-    state = step(state, { kind: 'heartbeat', task_id: 'A' }, contextAt(T0 + MINUTE, w1)).state;
-    state = step(state, { kind: 'heartbeat', task_id: 'A' }, contextAt(T0 + 2 * MINUTE, w1)).state;
+    state = step(state, { kind: 'work.start', args: { task_id: 'A' } }, contextAt(T0, w1)).state;
+    state = step(state, { kind: 'work.heartbeat', args: { task_id: 'A' } }, contextAt(T0 + MINUTE, w1)).state;
+    state = step(state, { kind: 'work.heartbeat', args: { task_id: 'A' } }, contextAt(T0 + 2 * MINUTE, w1)).state;
 
     // Within the cutoff after the last heartbeat nothing happens.
     expect(sweepStale(state, CUTOFF, contextAt(T0 + 2 * MINUTE + CUTOFF, system))).toEqual([]);
@@ -38,7 +38,7 @@ describe('stale cutoff', () => {
 
     // Idempotent: a second sweep finds nothing, and a heartbeat now is refused.
     expect(sweepStale(swept, CUTOFF, contextAt(T0 + 11 * MINUTE, system))).toEqual([]);
-    expect(step(swept, { kind: 'heartbeat', task_id: 'A' }, contextAt(T0 + 11 * MINUTE, w1)).result.ok).toBe(false);
+    expect(step(swept, { kind: 'work.heartbeat', args: { task_id: 'A' } }, contextAt(T0 + 11 * MINUTE, w1)).result.ok).toBe(false);
   });
 
   test('the sweep closes every stale session and leaves fresh ones open', () => {

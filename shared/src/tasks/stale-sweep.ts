@@ -1,8 +1,8 @@
 /**
- * Seed 003's `close_stale_sessions(now)`: an open session whose client has not
- * sent a heartbeat for longer than the cutoff (STALE_CUTOFF_S) is closed with
- * reason `stale_timeout` and its task goes on hold. This is the reference for
- * the server's set-based SQL sweep; both must agree row for row.
+ * The stale sweep: an open session whose client has not sent a heartbeat for
+ * longer than the cutoff (STALE_CUTOFF_S) is closed with reason
+ * `stale_timeout` and its task goes on hold. This is the reference for the
+ * server's set-based SQL sweep; both must agree row for row.
  *
  * Invariants:
  *  I2 the session closes and the task leaves in-progress together (on-hold

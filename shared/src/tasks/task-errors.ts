@@ -18,7 +18,7 @@ export function invalidState(task: TaskRow, message: string): DomainError {
   return domainError('CONFLICT_INVALID_STATE', message, { task_id: task.id, status: task.status });
 }
 
-/** I6: a manual status write on a task whose status is derived from its checklist (400, seed 004's message). */
+/** I6: a manual status write on a task whose status is derived from its checklist (400, STATUS_DERIVED_MESSAGE). */
 export function statusDerived(task: TaskRow): DomainError {
   return domainError('STATUS_DERIVED', STATUS_DERIVED_MESSAGE, { task_id: task.id });
 }

@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { deriveTaskStatus, taskStatusFor } from '../checklist/derive.ts';
+import { applyIntent } from '../intents/apply-intent.ts';
 import type { Actor } from '../context.ts';
 import { put } from '../effects.ts';
 import type { Effect } from '../effects.ts';
@@ -25,16 +26,20 @@ import { MINUTE, SECOND } from '../time.ts';
 import { isStale, sweepStale } from './stale-sweep.ts';
 import { checkTaskInvariants, taskTablesOf } from './task-invariants.ts';
 import { moveTask } from './task-lifecycle.ts';
-import { runTaskOp } from './task-ops.ts';
-import type { TaskOp } from './task-ops.ts';
 import { snapshotOf } from './task-snapshot.ts';
-import { actor, contextAt, itemRow, T0, taskRow } from './testing.ts';
+import { actor, asIntent, contextAt, itemRow, T0, taskRow } from './testing.ts';
+import type { Act } from './testing.ts';
 
 const USERS: readonly Actor[] = [actor('w1'), actor('w2'), actor('s1', 'supervisor'), actor('a1', 'admin')];
 const TASK_IDS = ['A', 'B', 'C', 'D'] as const; // D does not exist until created
 const ITEM_IDS = ['c1', 'c2'] as const; // C's checklist
 
-type Op = TaskOp | { readonly kind: 'item'; readonly item_id: string; readonly status: Numeric } | { readonly kind: 'sweep'; readonly cutoff: number };
+type TaskKind = 'task.create' | 'task.set_status' | 'task.claim' | 'task.release' | 'task.complete' | 'work.start' | 'work.pause' | 'work.heartbeat';
+/** A task or work intent, a checklist item change, or a stale sweep. */
+type Op =
+  | Extract<Act, { readonly kind: TaskKind }>
+  | { readonly kind: 'item'; readonly item_id: string; readonly status: Numeric }
+  | { readonly kind: 'sweep'; readonly cutoff: number };
 interface Step {
   readonly dt: number;
   readonly who: number;
@@ -44,12 +49,12 @@ interface Step {
 const opArb = (ids: readonly string[]): fc.Arbitrary<Op> => {
   const taskId = fc.constantFrom(...ids);
   return fc.oneof(
-  fc.record({ kind: fc.constant('create' as const), id: taskId, title: fc.constantFrom('T', 'U') }),
-  fc.record({ kind: fc.constant('create' as const), id: taskId, title: fc.constant('T'), status: fc.constantFrom(...TASK_STATUSES) }),
-  fc.record({ kind: fc.constant('set_status' as const), task_id: taskId, status: fc.constantFrom(...TASK_STATUSES) }),
-  fc.record({ kind: fc.constantFrom('claim' as const, 'release' as const, 'complete' as const), task_id: taskId }),
-  fc.record({ kind: fc.constantFrom('start' as const, 'pause' as const, 'heartbeat' as const), task_id: taskId }),
-  fc.record({ kind: fc.constantFrom('start' as const, 'claim' as const), task_id: taskId }), // weight pick-ups up
+  fc.record({ kind: fc.constant('task.create' as const), args: fc.record({ task_id: taskId, title: fc.constantFrom('T', 'U') }) }),
+  fc.record({ kind: fc.constant('task.create' as const), args: fc.record({ task_id: taskId, title: fc.constant('T'), status: fc.constantFrom(...TASK_STATUSES) }) }),
+  fc.record({ kind: fc.constant('task.set_status' as const), args: fc.record({ task_id: taskId, status: fc.constantFrom(...TASK_STATUSES) }) }),
+  fc.record({ kind: fc.constantFrom('task.claim' as const, 'task.release' as const, 'task.complete' as const), args: fc.record({ task_id: taskId }) }),
+  fc.record({ kind: fc.constantFrom('work.start' as const, 'work.pause' as const, 'work.heartbeat' as const), args: fc.record({ task_id: taskId }) }),
+  fc.record({ kind: fc.constantFrom('work.start' as const, 'task.claim' as const), args: fc.record({ task_id: taskId }) }), // weight pick-ups up
   fc.record({ kind: fc.constant('item' as const), item_id: fc.constantFrom(...ITEM_IDS), status: fc.constantFrom(...([1, 2, 3, 4] as const)) }),
   fc.record({ kind: fc.constant('sweep' as const), cutoff: fc.constantFrom(MINUTE, 3 * MINUTE) }),
   );
@@ -71,7 +76,7 @@ function apply(state: State, op: Op, now: number, who: Actor, n: number): Result
   // then no intent made online can pass for late evidence.
   const ctx = contextAt(now, who, { idPrefix: `${n}-`, staleCutoffMs: MINUTE });
   if (op.kind === 'sweep') return { ok: true, value: sweepStale(state, op.cutoff, ctx) };
-  if (op.kind !== 'item') return runTaskOp(state, op, ctx);
+  if (op.kind !== 'item') return applyIntent(state, asIntent(op, now), ctx);
   // Stands in for the checklist rules: change the item, then move the task to the status its items derive.
   const item = state.checklist_items.get(op.item_id)!;
   const snap = snapshotOf(state, item.task_id)!;
@@ -147,58 +152,59 @@ function modelStep(m: Model, op: Op, now: number, who: Actor): typeof NOTHING | 
     }
     return any;
   }
-  if (op.kind === 'create') {
+  if (op.kind === 'task.create') {
+    const { task_id, title, status } = op.args;
     if (!boss) throw new Refused('FORBIDDEN');
-    const existing = m.tasks.get(op.id);
+    const existing = m.tasks.get(task_id);
     if (existing) {
-      if (existing.title === op.title) return NOTHING;
+      if (existing.title === title) return NOTHING;
       throw new Refused('CONFLICT_EXISTS');
     }
-    const t: MTask = { title: op.title, status: 'todo', claimedBy: null, assignedAt: null, updatedAt: now, open: null };
-    m.tasks.set(op.id, t);
-    if (op.status === 'in-progress') move(op.id, t, op.status);
-    else t.status = op.status ?? 'todo';
+    const t: MTask = { title, status: 'todo', claimedBy: null, assignedAt: null, updatedAt: now, open: null };
+    m.tasks.set(task_id, t);
+    if (status === 'in-progress') move(task_id, t, status);
+    else t.status = status ?? 'todo';
     return 'changed';
   }
-  const id = op.kind === 'item' ? 'C' : op.task_id;
+  const id = op.kind === 'item' ? 'C' : op.args.task_id;
   const t = m.tasks.get(id);
   if (!t) throw new Refused('NOT_FOUND');
   const mine = t.open !== null && t.open.user === who.user_id;
   switch (op.kind) {
-    case 'rename':
-      throw new Error('not generated');
     case 'item': {
       m.items.set(op.item_id, op.status);
       move(id, t, taskStatusFor(deriveTaskStatus([...m.items.values()].map((status) => ({ status }))), t.status));
       return 'changed'; // the item itself changed
     }
-    case 'set_status':
+    case 'task.set_status': {
+      const { status } = op.args;
       if (hasItems(id)) throw new Refused('STATUS_DERIVED');
-      if (op.status === t.status) {
+      if (status === t.status) {
         // Restating a status is judged like a change: in-progress is the claimer's alone.
         const others = t.claimedBy !== null && t.claimedBy !== who.user_id;
-        if (op.status === 'in-progress' ? t.claimedBy !== who.user_id : others && !boss) throw new Refused('CONFLICT_CLAIMED');
+        if (status === 'in-progress' ? t.claimedBy !== who.user_id : others && !boss) throw new Refused('CONFLICT_CLAIMED');
       }
-      return move(id, t, op.status);
-    case 'claim':
+      return move(id, t, status);
+    }
+    case 'task.claim':
       if (t.status === 'done') throw new Refused('CONFLICT_INVALID_STATE');
       if (t.claimedBy === who.user_id) return NOTHING;
       if (t.claimedBy !== null) throw new Refused('CONFLICT_CLAIMED');
       Object.assign(t, { claimedBy: who.user_id, assignedAt: now, updatedAt: now });
       return 'changed';
-    case 'release':
+    case 'task.release':
       if (t.claimedBy === null) return NOTHING;
       if (t.claimedBy !== who.user_id && !boss) throw new Refused('CONFLICT_CLAIMED');
       close(id, t, now);
       if (t.status === 'in-progress') t.status = 'on-hold';
       Object.assign(t, { claimedBy: null, assignedAt: null, updatedAt: now });
       return 'changed';
-    case 'complete':
+    case 'task.complete':
       if (t.status === 'done') return NOTHING;
       if (hasItems(id)) throw new Refused('STATUS_DERIVED');
       if (!boss && t.claimedBy !== who.user_id) throw new Refused('CONFLICT_CLAIMED');
       return move(id, t, 'done');
-    case 'start': {
+    case 'work.start': {
       if (t.status === 'done') throw new Refused('CONFLICT_INVALID_STATE');
       if (t.claimedBy !== who.user_id) throw new Refused('CONFLICT_CLAIMED');
       if (mine) return NOTHING;
@@ -206,15 +212,13 @@ function modelStep(m: Model, op: Op, now: number, who: Actor): typeof NOTHING | 
       if (hasItems(id) && derived !== ChecklistStatus.inProgress) throw new Refused('STATUS_DERIVED');
       return move(id, t, 'in-progress');
     }
-    case 'pause':
+    case 'work.pause':
       return mine ? move(id, t, 'on-hold') : NOTHING;
-    case 'heartbeat':
+    case 'work.heartbeat':
       if (!mine) throw new Refused('CONFLICT_INVALID_STATE');
       if (t.open!.hb >= now) return NOTHING;
       t.open!.hb = now;
       return 'changed';
-    case 'close_stale':
-      throw new Error('not generated');
     default:
       throw new Error(`unknown op ${JSON.stringify(op satisfies never)}`);
   }

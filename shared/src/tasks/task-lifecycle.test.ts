@@ -23,7 +23,7 @@ function expectOk<T>(result: { ok: true; value: T } | { ok: false; error: unknow
   return result.value;
 }
 
-describe('seed 000: status drives sessions', () => {
+describe('status drives work sessions', () => {
   test.each([TaskStatus.onHold, TaskStatus.done])(
     'moving in-progress → %s closes the open session and adds its duration to time_spent',
     (target) => {
@@ -86,7 +86,7 @@ describe('seed 000: status drives sessions', () => {
     expect(rowsOf(effects, 'tasks')[0]?.claimed_by).toBe('w2');
   });
 
-  test('resuming their own on-hold task re-sets the pick-up time (seed 000 §1.B.3)', () => {
+  test('resuming their own on-hold task re-sets the pick-up time', () => {
     const task = taskRow({ id: 't1', status: TaskStatus.onHold, claimed_by: 'w1', assigned_at: T0 });
     const effects = expectOk(moveTask(snapshot(task), TaskStatus.inProgress, contextAt(T0 + MINUTE, worker), 'status_change'));
     expect(rowsOf(effects, 'tasks')[0]?.assigned_at).toBe(T0 + MINUTE);
@@ -165,7 +165,7 @@ describe('transition time (I5)', () => {
   test('a resume stamped before the previous pause starts at the pause, so sessions never overlap', () => {
     let state = stateFrom({ tasks: [taskRow({ id: 't1' })] });
     for (const [at, status] of [[10, 'in-progress'], [20, 'on-hold'], [5, 'in-progress']] as const) {
-      const next = step(state, { kind: 'set_status', task_id: 't1', status }, contextAt(T0 + at * MINUTE, worker, { idPrefix: `${at}-` }));
+      const next = step(state, { kind: 'task.set_status', args: { task_id: 't1', status } }, contextAt(T0 + at * MINUTE, worker, { idPrefix: `${at}-` }));
       expect(next.result.ok).toBe(true);
       state = next.state;
     }

@@ -1,12 +1,12 @@
 /**
- * The core task status transition (seed 000; DESIGN §2 I2). Manual status
- * changes, seed 003's start/pause/complete/release and checklist-derived
- * changes (seed 004) all move a task through `moveTask`, so sessions open and
- * close the same way whoever causes the change.
+ * The core task status transition (DESIGN §2 I2). Manual status changes,
+ * start/pause/complete/release and checklist-derived changes all move a task
+ * through `moveTask`, so sessions open and close the same way whoever causes
+ * the change.
  *
  * Invariants kept:
  *  I1 at most one open session per task: entering in-progress first closes any
- *     session still open (seed 000 §1.B.1 sanity check), then opens one.
+ *     session still open (the sanity check of seeds/000-task-status-drives-sessions.md §1.B.1), then opens one.
  *  I2 open session ⇔ status in-progress: → in-progress opens one for the actor,
  *     any other target closes it.
  *  I3 only the claimer opens a session; an unclaimed task entering
@@ -68,7 +68,7 @@ export function planMove(snap: TaskSnapshot, target: TaskStatus, ctx: RuleContex
       closed_at: null,
       extended_by_owner: false,
     };
-    // Seed 000 §1.B.3: entering in-progress is a pick-up, so the pick-up time is now.
+    // Entering in-progress is a pick-up (seeds/000-task-status-drives-sessions.md §1.B.3), so the pick-up time is now.
     const next: TaskRow = { ...closed.task, status: target, claimed_by: ctx.actor.user_id, assigned_at: at, updated_at: stamp(task, at) };
     return ok({ task: next, rows: [...closed.rows, put('work_sessions', session)] });
   }

@@ -3,10 +3,6 @@
  * Executors load it (the server with `SELECT … FOR UPDATE` on the task row,
  * the local view from memory) and pass it to a rule; the rule answers with
  * effects on exactly these rows.
- *
- * Invariants a snapshot carries from committed state:
- *  I1 `open_session` is the task's only session with `ended_at === null`.
- *  I4 `totals` are this task's rows of user_task_totals (only those that exist).
  */
 import type { ChecklistItemRow, TaskRow, UserTaskTotalRow, WorkSessionRow } from '../rows.ts';
 import type { State } from '../state.ts';

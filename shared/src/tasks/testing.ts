@@ -1,7 +1,7 @@
 /**
  * Builders for task tests and simulations: rows with sensible defaults, a
  * rule context with deterministic ids, and a one-step runner that applies an
- * op's effects to an in-memory state. Pure, like the rules: ids come from a
+ * intent's effects to an in-memory state. Pure, like the rules: ids come from a
  * counter the caller owns, time from the caller.
  */
 import { DEFAULT_STALE_CUTOFF_MS } from '../context.ts';
@@ -13,11 +13,13 @@ import type { ChecklistItemRow, Role, TaskRow, WorkSessionRow } from '../rows.ts
 import { applyEffects } from '../state.ts';
 import type { State } from '../state.ts';
 import type { Millis } from '../time.ts';
-import { runTaskOp } from './task-ops.ts';
-import type { TaskOp } from './task-ops.ts';
+import { toIso } from '../time.ts';
+import { applyIntent } from '../intents/apply-intent.ts';
+import type { IntentArgs, IntentKind } from '../intents/intent-definitions.ts';
+import type { Intent } from '../intents/intent.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
-/** 2026-01-16T12:00:00Z, the time in seed 003's example payload. */
+/** 2026-01-16T12:00:00Z, the time in the example payload of seeds/003-multi-ongoing-claimed-work-sessions.md. */
 export const T0: Millis = 1_768_564_800_000;
 
 export function actor(user_id: string, role: Role = 'worker'): Actor {
@@ -83,8 +85,19 @@ export function snapshot(task: TaskRow, rest: Partial<Omit<TaskSnapshot, 'task'>
   return { task, open_session: null, last_closed_session: null, items: [], totals: [], ...rest };
 }
 
-/** Runs one op against the state; the state changes only when the op is accepted. */
-export function step(state: State, op: TaskOp, ctx: RuleContext): { state: State; result: Result<Effect[]> } {
-  const result = runTaskOp(state, op, ctx);
+/** An intent's kind and args: what a test step does. */
+export type Act = { readonly [K in IntentKind]: { readonly kind: K; readonly args: IntentArgs<K> } }[IntentKind];
+
+/**
+ * Runs one act as an intent made on the device at `ctx.now`; the state
+ * changes only when the intent is accepted.
+ */
+export function step(state: State, act: Act, ctx: RuleContext): { state: State; result: Result<Effect[]> } {
+  const result = applyIntent(state, asIntent(act, ctx.now), ctx);
   return { state: result.ok ? applyEffects(state, result.value) : state, result };
+}
+
+/** The act as an intent the device made at `at`. */
+export function asIntent(act: Act, at: Millis, id = 'step'): Intent {
+  return { id, ...act, occurred_at: toIso(at) };
 }

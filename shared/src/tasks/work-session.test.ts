@@ -5,8 +5,8 @@ import { rowsOfTable, stateFrom } from '../state.ts';
 import type { State } from '../state.ts';
 import { MINUTE, SECOND } from '../time.ts';
 import { checkTaskInvariants, taskTablesOf } from './task-invariants.ts';
-import type { TaskOp } from './task-ops.ts';
 import { actor, contextAt, itemRow, openSessionRow, snapshot, step, T0, taskRow } from './testing.ts';
+import type { Act } from './testing.ts';
 import type { Actor } from '../context.ts';
 import { heartbeatWork, pauseWork, startWork } from './work-session.ts';
 import { activeSessionsOf } from './work-views.ts';
@@ -14,12 +14,12 @@ import { activeSessionsOf } from './work-views.ts';
 const w1 = actor('w1');
 const w2 = actor('w2');
 
-/** Runs ops in order at the given times; every op must be accepted and leave the invariants intact. */
-function run(state: State, ops: readonly [number, Actor, TaskOp][]): State {
+/** Runs acts in order at the given times; every act must be accepted and leave the invariants intact. */
+function run(state: State, acts: readonly [number, Actor, Act][]): State {
   let current = state;
-  for (const [at, who, op] of ops) {
-    const next = step(current, op, contextAt(at, who, { idPrefix: `${at}-` }));
-    if (!next.result.ok) throw new Error(`${op.kind} refused: ${next.result.error.code}`);
+  for (const [at, who, act] of acts) {
+    const next = step(current, act, contextAt(at, who, { idPrefix: `${at}-` }));
+    if (!next.result.ok) throw new Error(`${act.kind} refused: ${next.result.error.code}`);
     expect(checkTaskInvariants(taskTablesOf(next.state))).toEqual([]);
     current = next.state;
   }
@@ -39,11 +39,11 @@ const claimedByW1 = stateFrom({
   ],
 });
 
-describe('seed 003: my work sessions', () => {
+describe('my work sessions', () => {
   test('multi-ongoing: start on tasks A and B claimed by the user gives two active sessions', () => {
     const state = run(claimedByW1, [
-      [T0 + SECOND, w1, { kind: 'start', task_id: 'A' }],
-      [T0 + 2 * SECOND, w1, { kind: 'start', task_id: 'B' }],
+      [T0 + SECOND, w1, { kind: 'work.start', args: { task_id: 'A' } }],
+      [T0 + 2 * SECOND, w1, { kind: 'work.start', args: { task_id: 'B' } }],
     ]);
     const open = rowsOfTable(state, 'work_sessions').filter((s) => s.ended_at === null);
     expect(activeSessionsOf('w1', open, rowsOfTable(state, 'user_task_totals'))).toEqual([
@@ -55,41 +55,41 @@ describe('seed 003: my work sessions', () => {
   });
 
   test('single ongoing per task: starting again by the claimer is idempotent (same session, no duplicate)', () => {
-    const state = run(claimedByW1, [[T0, w1, { kind: 'start', task_id: 'A' }]]);
-    const again = step(state, { kind: 'start', task_id: 'A' }, contextAt(T0 + MINUTE, w1));
+    const state = run(claimedByW1, [[T0, w1, { kind: 'work.start', args: { task_id: 'A' } }]]);
+    const again = step(state, { kind: 'work.start', args: { task_id: 'A' } }, contextAt(T0 + MINUTE, w1));
     expect(again.result).toEqual({ ok: true, value: [] });
     expect(rowsOfTable(again.state, 'work_sessions')).toHaveLength(1);
   });
 
   test('single ongoing per task: a second person cannot open another session on an active task (409)', () => {
-    const state = run(claimedByW1, [[T0, w1, { kind: 'start', task_id: 'A' }]]);
-    expect(code(step(state, { kind: 'start', task_id: 'A' }, contextAt(T0, w2)).result)).toBe('CONFLICT_CLAIMED');
+    const state = run(claimedByW1, [[T0, w1, { kind: 'work.start', args: { task_id: 'A' } }]]);
+    expect(code(step(state, { kind: 'work.start', args: { task_id: 'A' } }, contextAt(T0, w2)).result)).toBe('CONFLICT_CLAIMED');
   });
 
   test('only the claimer can start (409 CONFLICT_CLAIMED): someone else’s task and an unclaimed task', () => {
-    expect(code(step(claimedByW1, { kind: 'start', task_id: 'C' }, contextAt(T0, w1)).result)).toBe('CONFLICT_CLAIMED');
-    expect(code(step(claimedByW1, { kind: 'start', task_id: 'D' }, contextAt(T0, w1)).result)).toBe('CONFLICT_CLAIMED');
-    expect(code(step(claimedByW1, { kind: 'start', task_id: 'A' }, contextAt(T0, actor('s1', 'supervisor'))).result)).toBe(
+    expect(code(step(claimedByW1, { kind: 'work.start', args: { task_id: 'C' } }, contextAt(T0, w1)).result)).toBe('CONFLICT_CLAIMED');
+    expect(code(step(claimedByW1, { kind: 'work.start', args: { task_id: 'D' } }, contextAt(T0, w1)).result)).toBe('CONFLICT_CLAIMED');
+    expect(code(step(claimedByW1, { kind: 'work.start', args: { task_id: 'A' } }, contextAt(T0, actor('s1', 'supervisor'))).result)).toBe(
       'CONFLICT_CLAIMED',
     );
   });
 
   test('start on a completed task is rejected; complete closes the active session', () => {
     const state = run(claimedByW1, [
-      [T0, w1, { kind: 'start', task_id: 'A' }],
-      [T0 + 3 * MINUTE, w1, { kind: 'complete', task_id: 'A' }],
+      [T0, w1, { kind: 'work.start', args: { task_id: 'A' } }],
+      [T0 + 3 * MINUTE, w1, { kind: 'task.complete', args: { task_id: 'A' } }],
     ]);
     const sessions = rowsOfTable(state, 'work_sessions');
     expect(sessions).toEqual([expect.objectContaining({ ended_at: T0 + 3 * MINUTE, ended_reason: 'complete' })]);
     expect(state.tasks.get('A')).toMatchObject({ status: 'done', time_spent_ms: 3 * MINUTE });
-    expect(code(step(state, { kind: 'start', task_id: 'A' }, contextAt(T0 + 4 * MINUTE, w1)).result)).toBe('CONFLICT_INVALID_STATE');
+    expect(code(step(state, { kind: 'work.start', args: { task_id: 'A' } }, contextAt(T0 + 4 * MINUTE, w1)).result)).toBe('CONFLICT_INVALID_STATE');
   });
 
   test('pause closes the session, adds to accumulated time, and a later start continues the total', () => {
     const state = run(claimedByW1, [
-      [T0, w1, { kind: 'start', task_id: 'A' }],
-      [T0 + 7 * MINUTE, w1, { kind: 'pause', task_id: 'A' }],
-      [T0 + 10 * MINUTE, w1, { kind: 'start', task_id: 'A' }],
+      [T0, w1, { kind: 'work.start', args: { task_id: 'A' } }],
+      [T0 + 7 * MINUTE, w1, { kind: 'work.pause', args: { task_id: 'A' } }],
+      [T0 + 10 * MINUTE, w1, { kind: 'work.start', args: { task_id: 'A' } }],
     ]);
     expect(state.tasks.get('A')).toMatchObject({ status: 'in-progress', time_spent_ms: 7 * MINUTE });
     const open = rowsOfTable(state, 'work_sessions').filter((s) => s.ended_at === null);

@@ -1,5 +1,5 @@
 /**
- * Seed 003's own work-session intents (`POST /api/v1/me/work-sessions/start|
+ * The work-session acts (`POST /api/v1/me/work-sessions/start|
  * pause|heartbeat {task_id}`, intents `work.start|pause|heartbeat`). A person
  * may have any number of tasks in progress at once (0..N); each task has at
  * most one open session.

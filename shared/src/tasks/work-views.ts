@@ -1,5 +1,5 @@
 /**
- * Seed 003's derived views: who works on a task now, the task's work_state,
+ * Derived views of work: who works on a task now, the task's work_state,
  * and a person's list of active sessions ("Now Working"). Pure reads of rows;
  * routes format them (ISO times, whole seconds) at the edge.
  *
@@ -25,18 +25,18 @@ export function workState(task: Pick<TaskRow, 'status' | 'claimed_by'>, openSess
   return WorkState.available;
 }
 
-/** Seed 003's `ongoing_by`: who is working on the task right now. */
+/** `ongoing_by`: who is working on the task right now. */
 export function ongoingBy(openSession: WorkSessionRow | null): { readonly user_id: string } | null {
   return openSession === null ? null : { user_id: openSession.user_id };
 }
 
-/** Seed 003's timer: `accumulated + (as_of − started_at)` while a session is open. */
+/** The timer: `accumulated + (as_of − started_at)` while a session is open. */
 export function elapsedMs(accumulatedMs: number, openSession: WorkSessionRow | null, now: Millis): number {
   if (openSession === null || openSession.ended_at !== null) return accumulatedMs;
   return accumulatedMs + Math.max(0, now - openSession.started_at);
 }
 
-/** One entry of seed 003's `active_sessions`, before the route formats it. */
+/** One entry of `active_sessions`, before the route formats it. */
 export interface ActiveSessionView {
   readonly task_id: string;
   readonly started_at: Millis;

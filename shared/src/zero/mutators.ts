@@ -20,8 +20,7 @@
  */
 import { defineMutatorWithType, defineMutatorsWithType } from '@rocicorp/zero';
 import { z } from 'zod';
-import { IdSchema } from '../intents/intent-args.ts';
-import { DeviceTimeSchema } from '../intents/intent.ts';
+import { DeviceTimeSchema, IdSchema } from '../intents/arg-schemas.ts';
 import { PushRequestSchema } from '../intents/push.ts';
 import type { ZeroContext } from './queries.ts';
 import type { ZeroSchema } from './schema.ts';

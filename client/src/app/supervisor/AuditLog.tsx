@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useSearch } from 'wouter';
+import { unreachable } from '@stint/shared';
 import { formatDateTime } from '../shell/format.ts';
 import { useBrowserOnline } from '../shell/use-browser-online.ts';
 import { useSignIn, useUsers } from '../stint-context.tsx';
@@ -159,8 +160,4 @@ function AuditBody(props: { load: AuditLoad | null; lines: readonly AuditLine[] 
       </div>
     </>
   );
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(value)}`);
 }

@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { unreachable } from '@stint/shared';
 import { formatDateTime } from '../shell/format.ts';
 import { useAct, useNow, useSignIn, useUsers, useView } from '../stint-context.tsx';
 import { bookablePeople, bookingsModel, planBooking } from './bookings-model.ts';
@@ -177,8 +178,4 @@ function statusClass(status: BookingLine['status']): string {
     default:
       return unreachable(status);
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

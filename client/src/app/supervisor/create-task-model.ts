@@ -9,7 +9,7 @@
  *     that would produce an invalid one produces nothing (null).
  *  2. Blank lines are dropped; items keep the order they were typed in.
  */
-import { ChecklistAddArgsSchema, TaskCreateArgsSchema } from '@stint/shared';
+import { INTENT_ARGS } from '@stint/shared';
 import type { IntentArgs } from '@stint/shared';
 
 export interface CreateTaskPlan {
@@ -18,12 +18,12 @@ export interface CreateTaskPlan {
 }
 
 export function planCreateTask(title: string, checklistText: string, newId: () => string): CreateTaskPlan | null {
-  const task = TaskCreateArgsSchema.safeParse({ task_id: newId(), title });
+  const task = INTENT_ARGS['task.create'].safeParse({ task_id: newId(), title });
   if (!task.success) return null;
   const items: IntentArgs<'checklist.add'>[] = [];
   for (const line of checklistText.split(/\r?\n/)) {
     if (line.trim() === '') continue;
-    const item = ChecklistAddArgsSchema.safeParse({ checklist_item_id: newId(), task_id: task.data.task_id, title: line });
+    const item = INTENT_ARGS['checklist.add'].safeParse({ checklist_item_id: newId(), task_id: task.data.task_id, title: line });
     if (!item.success) return null;
     items.push(item.data);
   }

@@ -3,7 +3,7 @@
  * and the mapping of a task action to its intent. One place, so every view
  * names a status the same way.
  */
-import { BookingStatus, ChecklistStatus, TaskStatus } from '@stint/shared';
+import { BookingStatus, ChecklistStatus, TaskStatus, unreachable } from '@stint/shared';
 import type { IntentArgs } from '@stint/shared';
 
 /** Key of a checklist status under `item.*`. */
@@ -76,8 +76,4 @@ export function taskIntent(action: TaskAction, taskId: string): TaskIntent {
     default:
       return unreachable(action);
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

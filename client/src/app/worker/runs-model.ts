@@ -8,7 +8,7 @@
  *  2. My runs are the runs whose worker is me: active ones (in progress,
  *     paused) first, then finished ones newest first.
  */
-import { RunStatus, newestConfirmedVersion, rowsOfTable, runSnapshotOf, runView, stepCount } from '@stint/shared';
+import { RunStatus, newestConfirmedVersion, rowsOfTable, runSnapshotOf, runView, stepCount, unreachable } from '@stint/shared';
 import type { Actor, Millis, ProcedureRunRow, State } from '@stint/shared';
 import { probeOf } from './rule-probe.ts';
 
@@ -100,8 +100,4 @@ export function runPhase(run: Pick<ProcedureRunRow, 'status' | 'locked'>): RunPh
 
 function activeFirst(run: RunSummary): number {
   return run.phase === 'in_progress' || run.phase === 'paused' ? 0 : 1;
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unreachable: ${String(value)}`);
 }

@@ -13,7 +13,7 @@
  * closed: 503 to everyone.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import type { MiddlewareHandler } from 'hono';
 import { currentUser, requireUser } from '../../auth/middleware.ts';
 import { BookingJsonSchema, SweepReportSchema, bookingJson, sweepReportJson } from '../../bookings/booking-json.ts';
@@ -86,11 +86,11 @@ export function registerBookingLifecycleRoutes(app: Router, deps: AppDeps): void
 const requireCronSecret: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.var.deps.config.CRON_SECRET;
   if (expected === undefined) {
-    throw new DomainError(ErrorCode.NOT_CONFIGURED, 'CRON_SECRET is not set on this server; the cron route is disabled');
+    throw domainError(ErrorCode.NOT_CONFIGURED, 'CRON_SECRET is not set on this server; the cron route is disabled');
   }
   const given = /^Bearer[ \t]+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
   if (given === undefined || !sameSecret(given, expected)) {
-    throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Missing or wrong cron secret (Authorization: Bearer <CRON_SECRET>)');
+    throw domainError(ErrorCode.UNAUTHENTICATED, 'Missing or wrong cron secret (Authorization: Bearer <CRON_SECRET>)');
   }
   await next();
 };

@@ -12,7 +12,7 @@
  * claimed by that user: a worker may ask only for themselves.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, isSupervisor, taskStatusFor } from '@stint/shared';
+import { ErrorCode, domainError, isSupervisor, taskStatusFor } from '@stint/shared';
 import { currentUser, requireUser } from '../../auth/middleware.ts';
 import { selectRow } from '../../db/rows.ts';
 import type { AppDeps } from '../../http/env.ts';
@@ -127,10 +127,10 @@ export function registerNumericChecklistStatusRoutes(app: Router, deps: AppDeps)
     const { userId } = c.req.valid('param');
     const user = currentUser(c);
     if (userId !== user.id && !isSupervisor({ user_id: user.id, role: user.role })) {
-      throw new DomainError(ErrorCode.FORBIDDEN, 'A worker may list only their own tasks', { user_id: userId });
+      throw domainError(ErrorCode.FORBIDDEN, 'A worker may list only their own tasks', { user_id: userId });
     }
     if (userId !== user.id && (await findUser(sql, userId)) === undefined) {
-      throw new DomainError(ErrorCode.NOT_FOUND, 'User not found', { user_id: userId });
+      throw domainError(ErrorCode.NOT_FOUND, 'User not found', { user_id: userId });
     }
     const bundles = await listTaskBundles(sql, { kind: 'claimed_by', user_id: userId });
     return c.json({ items: bundles.map(numericTaskSummaryJson) }, 200);
@@ -176,6 +176,6 @@ export function registerNumericChecklistStatusRoutes(app: Router, deps: AppDeps)
 /** The item just written; a NOT_FOUND here would mean it vanished, which soft delete never does. */
 async function requireItem({ sql }: AppDeps, itemId: string) {
   const item = await selectRow(sql, 'checklist_items', { id: itemId });
-  if (item === undefined) throw new DomainError(ErrorCode.NOT_FOUND, 'Checklist item not found', { checklist_item_id: itemId });
+  if (item === undefined) throw domainError(ErrorCode.NOT_FOUND, 'Checklist item not found', { checklist_item_id: itemId });
   return item;
 }

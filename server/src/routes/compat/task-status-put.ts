@@ -8,7 +8,7 @@
  * sessions); a body `id` other than the path's is 400. The answer has no
  * {data} envelope; errors use the common shape.
  */
-import { DomainError, ErrorCode } from '@stint/shared';
+import { ErrorCode, domainError } from '@stint/shared';
 import { currentUser, requireUser } from '../../auth/middleware.ts';
 import type { AppDeps } from '../../http/env.ts';
 import { IdParamSchema, IdSchema } from '../../http/input.ts';
@@ -43,7 +43,7 @@ export function registerTaskStatusPutRoutes(app: Router, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     if (body.id !== undefined && body.id !== id) {
-      throw new DomainError(ErrorCode.INVALID_INPUT, 'The body id differs from the task id in the path', { path_id: id, body_id: body.id });
+      throw domainError(ErrorCode.INVALID_INPUT, 'The body id differs from the task id in the path', { path_id: id, body_id: body.id });
     }
     await runIntent(deps, currentUser(c), 'task.set_status', { task_id: id, status: body.task_status });
     const [{ task }, sessions] = await Promise.all([requireTaskBundle(deps.sql, id), taskSessions(deps.sql, id)]);
