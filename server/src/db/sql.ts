@@ -8,7 +8,7 @@
  *     and counts stay far below 2^53, and shared rows use numbers.
  *  2. timestamptz arrives as a Date and leaves as a Date; rows in shared are
  *     epoch ms, so every boundary goes through `toDate` / `toMillis`.
- *  3. Every session runs with TimeZone=UTC (I5: every timestamp is UTC).
+ *  3. Every connection runs with TimeZone=UTC (I5: every timestamp is UTC).
  */
 import postgres from 'postgres';
 import type { Millis } from '@stint/shared';

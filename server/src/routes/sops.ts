@@ -97,7 +97,7 @@ const deleteSop = createRoute({
   method: 'delete',
   path: '/api/v1/sops/{id}',
   tags,
-  summary: 'Delete an SOP that has no active sessions (supervisor, admin)',
+  summary: 'Delete an SOP that has no active runs (supervisor, admin)',
   middleware: [requireRole('supervisor', 'admin')] as const,
   request: { params: IdParamSchema },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },

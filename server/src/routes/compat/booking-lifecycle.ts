@@ -19,6 +19,7 @@ import { currentUser, requireUser } from '../../auth/middleware.ts';
 import { BookingJsonSchema, SweepReportSchema, bookingJson, sweepReportJson } from '../../bookings/booking-json.ts';
 import { requireBooking } from '../../bookings/booking-queries.ts';
 import { runBookingSweep } from '../../bookings/run-booking-sweep.ts';
+import type { SweepTrigger } from '../../metrics/metrics.ts';
 import type { AppDeps, AppEnv } from '../../http/env.ts';
 import { IdSchema } from '../../http/input.ts';
 import { createRoute, dataOf, errorResponses, jsonResponse, z } from '../../http/router.ts';
@@ -55,31 +56,22 @@ export function registerBookingLifecycleRoutes(app: Router, deps: AppDeps): void
   }
 
   for (const method of ['get', 'post'] as const) {
-    const clientTrigger = createRoute({
-      method,
-      path: '/api/admin/update-session-status',
-      tags,
-      summary: 'Run the booking status sweep now (any signed-in user; dashboards poll it)',
-      middleware: [requireUser] as const,
-      responses: { 200: jsonResponse(SweepReportSchema, 'What this run changed'), ...errorResponses(401) },
-    });
-    app.openapi(clientTrigger, async (c) => {
-      const report = await runBookingSweep(deps, 'client', { actorId: currentUser(c).id, logger: c.var.log });
-      return c.json(sweepReportJson(report), 200);
-    });
-
-    const cronTrigger = createRoute({
-      method,
-      path: '/api/cron/complete-sessions',
-      tags,
-      summary: 'Run the booking status sweep now (external cron; Authorization: Bearer $CRON_SECRET)',
-      middleware: [requireCronSecret] as const,
-      responses: { 200: jsonResponse(SweepReportSchema, 'What this run changed'), ...errorResponses(401, 503) },
-    });
-    app.openapi(cronTrigger, async (c) => {
-      const report = await runBookingSweep(deps, 'cron', { logger: c.var.log });
-      return c.json(sweepReportJson(report), 200);
-    });
+    for (const trigger of SWEEP_TRIGGERS) {
+      const route = createRoute({
+        method,
+        path: trigger.path,
+        tags,
+        summary: trigger.summary,
+        middleware: [trigger.guard] as const,
+        responses: { 200: jsonResponse(SweepReportSchema, 'What this run changed'), ...errorResponses(...trigger.errors) },
+      });
+      app.openapi(route, async (c) => {
+        // The client trigger's caller is audited as its actor; cron has none.
+        const actorId = c.var.user?.id;
+        const report = await runBookingSweep(deps, trigger.source, { ...(actorId === undefined ? {} : { actorId }), logger: c.var.log });
+        return c.json(sweepReportJson(report), 200);
+      });
+    }
   }
 }
 
@@ -94,6 +86,29 @@ const requireCronSecret: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
+
+const SWEEP_TRIGGERS = [
+  {
+    path: '/api/admin/update-session-status',
+    summary: 'Run the booking status sweep now (any signed-in user; dashboards poll it)',
+    guard: requireUser,
+    errors: [401],
+    source: 'client',
+  },
+  {
+    path: '/api/cron/complete-sessions',
+    summary: 'Run the booking status sweep now (external cron; Authorization: Bearer $CRON_SECRET)',
+    guard: requireCronSecret,
+    errors: [401, 503],
+    source: 'cron',
+  },
+] as const satisfies readonly {
+  path: string;
+  summary: string;
+  guard: MiddlewareHandler<AppEnv>;
+  errors: readonly (401 | 503)[];
+  source: SweepTrigger;
+}[];
 
 function sameSecret(given: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
