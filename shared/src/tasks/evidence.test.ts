@@ -127,14 +127,25 @@ describe('late evidence extends a session the sweep closed', () => {
     expect(next.tasks.get('A')?.time_spent_ms).toBe(10 * MINUTE);
   });
 
-  test("the owner's next session bounds the extension of the one before, and its own heartbeat still moves", () => {
+  test("while the owner works in a new session, late evidence goes to it and the one before keeps the sweep's answer", () => {
     let state = sweptAfterOneMinute();
     state = accepted(state, w1, 'work.start', { task_id: 'A' }, T0 + 30 * MINUTE);
     const { state: next, result } = act(state, w1, 'work.heartbeat', { task_id: 'A', alive_since: toIso(T0 + 2 * MINUTE) }, T0 + 40 * MINUTE, T0 + 41 * MINUTE);
-    expect(result.ok && result.adjustment).toBeDefined();
+    expect(result.ok && result.adjustment).toBeUndefined();
     const [first, second] = rowsOfTable(next, 'work_sessions').sort((a, b) => a.started_at - b.started_at);
-    expect(first).toMatchObject({ ended_at: T0 + 30 * MINUTE, ended_reason: 'stale_timeout' });
+    expect(first).toMatchObject({ ended_at: T0 + MINUTE, ended_reason: 'stale_timeout' });
     expect(second).toMatchObject({ ended_at: null, last_heartbeat_at: T0 + 40 * MINUTE });
+  });
+
+  test("another person's session bounds the extension of the owner's (a supervisor released the task, someone else started it)", () => {
+    let state = sweptAfterOneMinute();
+    state = accepted(state, boss, 'task.release', { task_id: 'A' }, T0 + 20 * MINUTE);
+    state = accepted(state, w2, 'task.claim', { task_id: 'A' }, T0 + 21 * MINUTE);
+    state = accepted(state, w2, 'work.start', { task_id: 'A' }, T0 + 22 * MINUTE);
+    const { state: next, result } = act(state, w1, 'work.heartbeat', { task_id: 'A', alive_since: toIso(T0 + 2 * MINUTE) }, T0 + 40 * MINUTE, T0 + 41 * MINUTE);
+    expect(result.ok && result.adjustment).toMatch(/next changed/);
+    // The task row keeps only its latest change, so the bound is the other session's start, not the release before it.
+    expect(rowsOfTable(next, 'work_sessions').find((s) => s.user_id === 'w1')?.ended_at).toBe(T0 + 22 * MINUTE);
   });
 
   test('a late pause ends the extended session at its own time', () => {

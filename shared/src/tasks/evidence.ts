@@ -7,7 +7,8 @@
  *
  * Invariants:
  *  1. Only the owner's evidence extends, only the task's latest closed
- *     session, and only one the sweep closed (`stale_timeout`).
+ *     session, only one the sweep closed (`stale_timeout`), and not while
+ *     the owner has a session of the task open again (that one gets it).
  *  2. Evidence must reach back: the run it closes started no later than one
  *     cutoff after the session's end (`since ≤ ended_at + cutoff`). A later
  *     run is a gap nobody vouched for and changes nothing here; the owner may
@@ -73,6 +74,9 @@ export function staleSessionOf(snap: TaskSnapshot, userId: string): WorkSessionR
 export function applyEvidence(snap: TaskSnapshot, evidence: Evidence, ctx: RuleContext, options: EvidenceOptions = {}): Applied | null {
   const session = staleSessionOf(snap, ctx.actor.user_id);
   if (session === null || session.ended_at === null) return null;
+  // While the owner works on the task again, their evidence vouches for that session, not the one
+  // before: so the same evidence lands in the same place whether it arrives before or after a sweep.
+  if (snap.open_session?.user_id === ctx.actor.user_id) return null;
   if (evidence.at <= session.ended_at || evidence.since > session.ended_at + ctx.staleCutoffMs) return null;
 
   const untouched = untouchedSinceSweep(snap, session);
