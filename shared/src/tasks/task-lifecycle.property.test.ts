@@ -278,7 +278,7 @@ describe('task lifecycle properties', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000); // 1,000 sequences checked step by step: seconds alone, more while the whole suite runs
 
   test('with a clock that jumps backwards (late offline intents) I1–I6 still hold after every step', () => {
     fc.assert(
