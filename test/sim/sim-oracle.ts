@@ -104,7 +104,7 @@ export class Oracle {
    * (the SQL writes its own, named `stale:<session>@<time>`).
    */
   sweep(now: Millis, staleCutoffMs: Millis): void {
-    const ctx = { ...ruleContext('sweep', { now, actor: { user_id: 'scheduler', role: 'admin' } }), newId: (tag: string) => `sweep:${tag}` };
+    const ctx = ruleContext('sweep', { now, actor: { user_id: 'scheduler', role: 'admin' } });
     this.state = applyEffects(this.state, sweepStale(this.state, staleCutoffMs, ctx).filter((e) => e.table !== 'audit_log'));
     const bookings: Effect[] = [];
     for (const booking of this.state.bookings.values()) {

@@ -53,7 +53,7 @@ function tablesOf(state: State): { tasks: TaskRow[]; sessions: WorkSessionRow[];
   };
 }
 
-const sweepCtx = (now: number): RuleContext => ({ ...ruleContext('sweep', { now, actor: { user_id: 'scheduler', role: 'admin' } }), newId: (tag) => `sweep:${tag}` });
+const sweepCtx = (now: number): RuleContext => ruleContext('sweep', { now, actor: { user_id: 'scheduler', role: 'admin' } });
 
 /** A task, its closed sessions before an optional open one, and some totals (consistent or not: the sweep only adds). */
 const taskCase = fc.record({
