@@ -1,31 +1,14 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEFAULT_STALE_CUTOFF_MS, MINUTE } from '@stint/shared';
-import { openJournal, readAllRows } from './journal.ts';
 import type { JournalRow } from './journal.ts';
 import type { MemoryServer } from './testing/memory-server.ts';
-import { OTHER_WORKER, SUPERVISOR, eventually, rig, seededServer } from './testing/fixtures.ts';
+import { OTHER_WORKER, SUPERVISOR, eventually, journalRows, rigsClosedAfterEach, seededServer } from './testing/fixtures.ts';
 import type { Rig } from './testing/fixtures.ts';
 import { TransportError } from './transport.ts';
 
-const rigs: Rig[] = [];
-async function setup(...args: Parameters<typeof rig>): Promise<Rig> {
-  const r = await rig(...args);
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.engine.close();
-});
+const setup = rigsClosedAfterEach();
 
-async function journalRows(dbName: string): Promise<JournalRow[]> {
-  const db = openJournal(dbName);
-  try {
-    return await readAllRows(db);
-  } finally {
-    db.close();
-  }
-}
 
 /**
  * Claims t2, starts it, then sends `beats` heartbeats, each after a gap

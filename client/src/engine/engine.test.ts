@@ -1,28 +1,10 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { stateFrom } from '@stint/shared';
-import { openJournal, readAllRows } from './journal.ts';
-import { eventually, rig } from './testing/fixtures.ts';
-import type { Rig } from './testing/fixtures.ts';
+import { eventually, journalRows, rigsClosedAfterEach } from './testing/fixtures.ts';
 
-const rigs: Rig[] = [];
-async function setup(...args: Parameters<typeof rig>): Promise<Rig> {
-  const r = await rig(...args);
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.engine.close();
-});
+const setup = rigsClosedAfterEach();
 
-async function journalRows(dbName: string) {
-  const db = openJournal(dbName);
-  try {
-    return await readAllRows(db);
-  } finally {
-    db.close();
-  }
-}
 
 describe('act', () => {
   test('the journal row is committed before the view changes', async () => {

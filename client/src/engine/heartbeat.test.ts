@@ -1,31 +1,15 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEFAULT_STALE_CUTOFF_MS, HOUR, MINUTE, stateFrom, toIso } from '@stint/shared';
 import type { WorkSessionRow } from '@stint/shared';
 import { concernsTask, planBeat } from './heartbeat-evidence.ts';
-import { openJournal, pendingRow, readAllRows } from './journal.ts';
+import { pendingRow } from './journal.ts';
 import type { JournalRow } from './journal.ts';
-import { T0, eventually, rig } from './testing/fixtures.ts';
+import { T0, eventually, journalRows, rigsClosedAfterEach } from './testing/fixtures.ts';
 import type { Rig } from './testing/fixtures.ts';
 
-const rigs: Rig[] = [];
-async function setup(...args: Parameters<typeof rig>): Promise<Rig> {
-  const r = await rig(...args);
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.engine.close();
-});
+const setup = rigsClosedAfterEach();
 
-async function journalRows(dbName: string): Promise<JournalRow[]> {
-  const db = openJournal(dbName);
-  try {
-    return await readAllRows(db);
-  } finally {
-    db.close();
-  }
-}
 
 const beats = (rows: readonly JournalRow[]) => rows.filter((row) => row.kind === 'work.heartbeat');
 

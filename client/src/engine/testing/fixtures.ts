@@ -3,9 +3,12 @@
  * tasks, a worker, and an engine on a fresh fake IndexedDB database.
  */
 import 'fake-indexeddb/auto';
+import { afterEach } from 'vitest';
 import type { Actor, Millis } from '@stint/shared';
 import { createEngine } from '../engine.ts';
 import type { Engine, EngineOptions } from '../engine.ts';
+import { openJournal, readAllRows } from '../journal.ts';
+import type { JournalRow } from '../journal.ts';
 import { inProcessLocks } from '../locks.ts';
 import type { LockManagerLike } from '../locks.ts';
 import { MemoryReplica } from './memory-replica.ts';
@@ -103,5 +106,28 @@ export async function eventually(check: () => boolean, timeoutMs = 2_000): Promi
   while (!check()) {
     if (performance.now() - start > timeoutMs) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** `rig`, with every engine it opens closed after each test of the calling file. */
+export function rigsClosedAfterEach(): (...args: Parameters<typeof rig>) => Promise<Rig> {
+  const rigs: Rig[] = [];
+  afterEach(async () => {
+    for (const r of rigs.splice(0)) await r.engine.close();
+  });
+  return async (...args) => {
+    const r = await rig(...args);
+    rigs.push(r);
+    return r;
+  };
+}
+
+/** Every row of a journal, read through a connection of its own (as another tab would). */
+export async function journalRows(dbName: string): Promise<JournalRow[]> {
+  const db = openJournal(dbName);
+  try {
+    return await readAllRows(db);
+  } finally {
+    db.close();
   }
 }
