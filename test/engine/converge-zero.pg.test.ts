@@ -81,6 +81,8 @@ async function settle(device: ZeroDevice): Promise<void> {
   await device.engine.sync();
   let last: string[] = [];
   await waitFor(async () => (last = await converged(device, db.sql)).length === 0, `${device.name} converged (${last.slice(0, 3).join('; ')})`, 30_000);
+  // Settling is the engine's own step after the replica shows an intent: a loaded machine can see the views agree first.
+  await waitFor(async () => (await device.journal()).every((row) => row.status === 'rejected' || row.phase === 'settled'), `${device.name}'s accepted intents settled`, 30_000);
 }
 
 /** A small deterministic PRNG, so the 200 intents are the same on every run. */
